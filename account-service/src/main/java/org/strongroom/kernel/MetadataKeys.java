@@ -1,0 +1,28 @@
+package org.strongroom.kernel;
+
+import java.util.List;
+
+/**
+ * Keys of the metadata every command carries and every event inherits (DESIGN.md "Event sourcing
+ * rules"). Values are strings so any consumer can read them without our types.
+ */
+public final class MetadataKeys {
+
+    public static final String PRINCIPAL_ID = "principalId";
+    public static final String ROLE = "role";
+    public static final String CHANNEL = "channel";
+    public static final String BRANCH_ID = "branchId";
+    public static final String TILL_ID = "tillId";
+    public static final String CORRELATION_ID = "correlationId";
+    public static final String CAUSATION_ID = "causationId";
+    public static final String REQUEST_ID = "requestId";
+    /** ISO-8601 date (yyyy-MM-dd) of the bank business day the change belongs to. */
+    public static final String BUSINESS_DATE = "businessDate";
+
+    /** Keys copied from a command onto the events it causes (causation is derived, not copied). */
+    public static final List<String> PROPAGATED = List.of(
+            PRINCIPAL_ID, ROLE, CHANNEL, BRANCH_ID, TILL_ID, CORRELATION_ID, REQUEST_ID, BUSINESS_DATE);
+
+    private MetadataKeys() {
+    }
+}

@@ -1,0 +1,109 @@
+package org.strongroom.gateway.customer;
+
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.stereotype.Service;
+import org.strongroom.customer.api.CustomerDetails;
+import org.strongroom.customer.api.RegisterCustomerCommand;
+import org.strongroom.customer.api.UpdateCustomerContactCommand;
+import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.grpc.ErrorStatuses;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Violations;
+import org.strongroom.projections.api.FindCustomerQuery;
+import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.customer.v1.GetCustomerRequest;
+import org.strongroom.proto.customer.v1.GetCustomerResponse;
+import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
+import org.strongroom.proto.customer.v1.RegisterCustomerResponse;
+import org.strongroom.proto.customer.v1.UpdateCustomerContactRequest;
+import org.strongroom.proto.customer.v1.UpdateCustomerContactResponse;
+
+/** strongroom.customer.v1.CustomerService: wire mapping only; rules live in the Customer aggregate. */
+@Service
+public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImplBase {
+
+    private static final Pattern UUID_TEXT =
+            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final CommandDispatcher.NotFound CUSTOMER_NOT_FOUND = new CommandDispatcher.NotFound(
+            ErrorReason.CUSTOMER_NOT_FOUND, "customer_id", "no such customer");
+
+    private final IdempotentExecutor idempotent;
+    private final CommandDispatcher commands;
+    private final QueryGateway queries;
+
+    public CustomerGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries) {
+        this.idempotent = idempotent;
+        this.commands = commands;
+        this.queries = queries;
+    }
+
+    @Override
+    public void registerCustomer(RegisterCustomerRequest request, StreamObserver<RegisterCustomerResponse> response) {
+        RegisterCustomerResponse answer = idempotent.execute(CustomerServiceGrpc.getRegisterCustomerMethod()
+                        .getFullMethodName(), request, RegisterCustomerResponse.parser(), () -> {
+            Violations violations = new Violations();
+            var dateOfBirth = CustomerMapper.fromProto(request.hasDateOfBirth(), request.getDateOfBirth(),
+                    "date_of_birth", violations);
+            violations.throwIfAny();
+            String customerId = UUID.randomUUID().toString();
+            CustomerDetails details = commands.create(new RegisterCustomerCommand(customerId,
+                    request.getFullName(), dateOfBirth,
+                    CustomerMapper.fromProto(request.hasIdentityDocument(), request.getIdentityDocument()),
+                    request.getEmail(), request.getPhoneNumber(), request.getResidentialCountryCode()),
+                    request.getRequestId());
+            return new Effect<>(RegisterCustomerResponse.newBuilder()
+                    .setCustomer(CustomerMapper.toProto(details)).build(), customerId);
+        });
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    @Override
+    public void getCustomer(GetCustomerRequest request, StreamObserver<GetCustomerResponse> response) {
+        String customerId = requireCustomerId(request.getCustomerId());
+        Optional<CustomerDetails> customer = queries.query(new FindCustomerQuery(customerId),
+                ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join();
+        CustomerDetails details = customer.orElseThrow(() -> ErrorStatuses.exception(ErrorStatuses.fromDomain(
+                DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND, "no such customer",
+                        Map.of("customer_id", customerId)))));
+        response.onNext(GetCustomerResponse.newBuilder().setCustomer(CustomerMapper.toProto(details)).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void updateCustomerContact(UpdateCustomerContactRequest request,
+                                      StreamObserver<UpdateCustomerContactResponse> response) {
+        UpdateCustomerContactResponse answer = idempotent.execute(CustomerServiceGrpc
+                        .getUpdateCustomerContactMethod().getFullMethodName(), request,
+                UpdateCustomerContactResponse.parser(), () -> {
+            String customerId = requireCustomerId(request.getCustomerId());
+            CustomerDetails details = commands.send(new UpdateCustomerContactCommand(customerId,
+                            request.hasEmail() ? request.getEmail() : null,
+                            request.hasPhoneNumber() ? request.getPhoneNumber() : null),
+                    request.getRequestId(), CUSTOMER_NOT_FOUND);
+            return new Effect<>(UpdateCustomerContactResponse.newBuilder()
+                    .setCustomer(CustomerMapper.toProto(details)).build(), customerId);
+        });
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    private static String requireCustomerId(String customerId) {
+        if (customerId.isEmpty()) {
+            throw ErrorStatuses.invalidField("customer_id", "is required");
+        }
+        if (!UUID_TEXT.matcher(customerId).matches()) {
+            throw ErrorStatuses.invalidField("customer_id", "must be a customer id (lower-case UUID)");
+        }
+        return customerId;
+    }
+}

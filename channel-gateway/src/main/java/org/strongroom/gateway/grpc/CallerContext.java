@@ -1,0 +1,28 @@
+package org.strongroom.gateway.grpc;
+
+import io.grpc.Context;
+import java.util.Optional;
+import org.strongroom.kernel.Channel;
+import org.strongroom.kernel.Role;
+
+/**
+ * Who is calling, through which channel, and for which correlation: established once per call by
+ * {@link CallerContextInterceptor} and stamped onto every command and event.
+ */
+public record CallerContext(String principalId, Role role, Channel channel, String branchId, String correlationId) {
+
+    static final Context.Key<CallerContext> KEY = Context.key("strongroom-caller");
+
+    public Optional<String> branch() {
+        return Optional.ofNullable(branchId);
+    }
+
+    /** The caller of the current gRPC call; fails loudly if a service runs outside the interceptor. */
+    public static CallerContext current() {
+        CallerContext caller = KEY.get();
+        if (caller == null) {
+            throw new IllegalStateException("no caller context: CallerContextInterceptor did not run");
+        }
+        return caller;
+    }
+}

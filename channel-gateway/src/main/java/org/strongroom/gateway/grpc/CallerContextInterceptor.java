@@ -1,0 +1,135 @@
+package org.strongroom.gateway.grpc;
+
+import com.google.rpc.Code;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.protobuf.StatusProto;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.annotation.Order;
+import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.stereotype.Component;
+import org.strongroom.kernel.Channel;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Role;
+import org.strongroom.node.NodeProperties;
+
+/**
+ * Establishes the caller of every Strongroom call. Until signed tokens land this is the development
+ * identity mode: identity is read from {@code x-strongroom-*} request headers, trusted as sent. Health
+ * and reflection stay open to infrastructure probes.
+ */
+@Component
+@GlobalServerInterceptor
+@Order(20)
+public class CallerContextInterceptor implements ServerInterceptor {
+
+    public static final Metadata.Key<String> PRINCIPAL = header("x-strongroom-principal");
+    public static final Metadata.Key<String> ROLE = header("x-strongroom-role");
+    public static final Metadata.Key<String> CHANNEL = header("x-strongroom-channel");
+    public static final Metadata.Key<String> BRANCH = header("x-strongroom-branch");
+    public static final Metadata.Key<String> CORRELATION = header("x-correlation-id");
+
+    private static final Logger log = LoggerFactory.getLogger(CallerContextInterceptor.class);
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
+
+    private final boolean developmentIdentity;
+
+    public CallerContextInterceptor(NodeProperties properties) {
+        this.developmentIdentity = properties.getGrpc().isDevelopmentIdentity();
+        if (developmentIdentity) {
+            log.warn("DEVELOPMENT IDENTITY MODE: callers are identified by unauthenticated x-strongroom-* headers");
+        }
+    }
+
+    private static Metadata.Key<String> header(String name) {
+        return Metadata.Key.of(name, Metadata.ASCII_STRING_MARSHALLER);
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
+                                                       ServerCallHandler<Q, R> next) {
+        if (!call.getMethodDescriptor().getServiceName().startsWith("strongroom.")) {
+            return next.startCall(call, headers);
+        }
+        CallerContext caller;
+        try {
+            caller = identify(headers);
+        } catch (Unauthenticated e) {
+            com.google.rpc.Status status = ErrorStatuses.status(Code.UNAUTHENTICATED, e.reason, e.getMessage(),
+                    Map.of("header", e.header));
+            io.grpc.StatusRuntimeException sre = StatusProto.toStatusRuntimeException(status);
+            call.close(sre.getStatus(), sre.getTrailers());
+            return new ServerCall.Listener<>() {
+            };
+        }
+        Context context = Context.current().withValue(CallerContext.KEY, caller);
+        return Contexts.interceptCall(context, call, headers, next);
+    }
+
+    private CallerContext identify(Metadata headers) {
+        if (!developmentIdentity) {
+            throw new Unauthenticated(ErrorReason.MISSING_CREDENTIALS, PRINCIPAL.name(),
+                    "development identity mode is off and no other authentication is configured");
+        }
+        String principal = required(headers, PRINCIPAL);
+        if (!IDENTIFIER.matcher(principal).matches()) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, PRINCIPAL.name(),
+                    "principal must be 1-128 characters of letters, digits and ._@:-");
+        }
+        Role role = parse(Role.class, required(headers, ROLE), ROLE);
+        Channel channel = parse(Channel.class, required(headers, CHANNEL), CHANNEL);
+        String branch = headers.get(BRANCH);
+        if (role.requiresBranch()) {
+            if (branch == null || branch.isEmpty()) {
+                throw new Unauthenticated(ErrorReason.MISSING_CREDENTIALS, BRANCH.name(),
+                        "role " + role + " works at a branch: " + BRANCH.name() + " is required");
+            }
+        }
+        if (branch != null && !IDENTIFIER.matcher(branch).matches()) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, BRANCH.name(),
+                    "branch must be 1-128 characters of letters, digits and ._@:-");
+        }
+        String correlation = headers.get(CORRELATION);
+        if (correlation == null || !IDENTIFIER.matcher(correlation).matches()) {
+            correlation = UUID.randomUUID().toString();
+        }
+        return new CallerContext(principal, role, channel, branch, correlation);
+    }
+
+    private static String required(Metadata headers, Metadata.Key<String> key) {
+        String value = headers.get(key);
+        if (value == null || value.isEmpty()) {
+            throw new Unauthenticated(ErrorReason.MISSING_CREDENTIALS, key.name(), key.name() + " is required");
+        }
+        return value;
+    }
+
+    private static <E extends Enum<E>> E parse(Class<E> type, String value, Metadata.Key<String> key) {
+        try {
+            return Enum.valueOf(type, value.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, key.name(),
+                    key.name() + " must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    private static final class Unauthenticated extends RuntimeException {
+        private final ErrorReason reason;
+        private final String header;
+
+        Unauthenticated(ErrorReason reason, String header, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+            this.header = header;
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package org.strongroom.gateway.projection;
+
+import com.google.rpc.Code;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.GapAwareTrackingToken;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.strongroom.gateway.grpc.Deadlines;
+import org.strongroom.gateway.grpc.ErrorStatuses;
+import org.strongroom.kernel.ErrorReason;
+
+/**
+ * Read your writes (DESIGN.md invariant 6): after a write commits, waits within the call's deadline
+ * until the read-your-writes projections have handled the event at the write's global index, so the
+ * next read by anyone reflects it.
+ */
+@Component
+public class ProjectionBarrier {
+
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final EventProcessingConfiguration processing;
+    private final List<String> processingGroups;
+
+    public ProjectionBarrier(EventProcessingConfiguration processing,
+                             @Value("${strongroom.read-your-writes-projections:customer-view}")
+                             List<String> processingGroups) {
+        this.processing = processing;
+        this.processingGroups = List.copyOf(processingGroups);
+    }
+
+    /** Blocks until every read-your-writes projection has passed {@code globalIndex}, or the deadline. */
+    public void await(long globalIndex) {
+        for (String group : processingGroups) {
+            StreamingEventProcessor processor = processing
+                    .eventProcessor(group, StreamingEventProcessor.class)
+                    .orElseThrow(() -> new IllegalStateException("no streaming processor " + group));
+            while (!hasHandled(processor, globalIndex)) {
+                if (Deadlines.remainingNanos() <= 0) {
+                    throw ErrorStatuses.exception(Code.DEADLINE_EXCEEDED, ErrorReason.DEADLINE_EXCEEDED,
+                            "the change is committed but projection " + group
+                                    + " did not catch up before the deadline; retry with the same request_id",
+                            Map.of("projection", group, "event_position", Long.toString(globalIndex)));
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        }
+    }
+
+    private static boolean hasHandled(StreamingEventProcessor processor, long globalIndex) {
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        if (status.isEmpty() || status.values().stream().anyMatch(EventTrackerStatus::isErrorState)) {
+            return false;
+        }
+        // Every segment must be claimed here and past the index: their shares of the stream
+        // (1 / (mask + 1) each) add up to the whole stream.
+        long whole = 1L << 32;
+        long covered = 0;
+        for (EventTrackerStatus segment : status.values()) {
+            if (!covers(segment.getTrackingToken(), globalIndex)) {
+                return false;
+            }
+            covered += whole / (segment.getSegment().getMask() + 1L);
+        }
+        return covered == whole;
+    }
+
+    private static boolean covers(TrackingToken token, long globalIndex) {
+        TrackingToken position = WrappedToken.unwrapUpperBound(token);
+        if (position instanceof GapAwareTrackingToken gapAware) {
+            return gapAware.getIndex() >= globalIndex && !gapAware.getGaps().contains(globalIndex);
+        }
+        return position != null && position.position().orElse(-1) >= globalIndex;
+    }
+}

@@ -1,0 +1,139 @@
+package org.strongroom.node;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Node settings under {@code strongroom.*}. Defaults run a self-contained node: embedded PostgreSQL and
+ * Kafka with their data under {@code data-dir}.
+ */
+@ConfigurationProperties("strongroom")
+public class NodeProperties {
+
+    /** Where the embedded servers keep their data; reused across restarts. */
+    private Path dataDir = Path.of("var");
+    /** Time zone whose calendar defines the bank's business date. */
+    private ZoneId bankTimeZone = ZoneId.of("UTC");
+    private final Grpc grpc = new Grpc();
+    private final EmbeddedPostgres embeddedPostgres = new EmbeddedPostgres();
+    private final EmbeddedKafka embeddedKafka = new EmbeddedKafka();
+
+    public Path getDataDir() {
+        return dataDir;
+    }
+
+    public void setDataDir(Path dataDir) {
+        this.dataDir = dataDir;
+    }
+
+    public ZoneId getBankTimeZone() {
+        return bankTimeZone;
+    }
+
+    public void setBankTimeZone(ZoneId bankTimeZone) {
+        this.bankTimeZone = bankTimeZone;
+    }
+
+    public Grpc getGrpc() {
+        return grpc;
+    }
+
+    public EmbeddedPostgres getEmbeddedPostgres() {
+        return embeddedPostgres;
+    }
+
+    public EmbeddedKafka getEmbeddedKafka() {
+        return embeddedKafka;
+    }
+
+    public static class Grpc {
+        /** Deadline applied to calls that arrive without one. */
+        private Duration defaultDeadline = Duration.ofSeconds(10);
+        /** Longest deadline honoured; longer client deadlines are capped so no call holds resources forever. */
+        private Duration maxDeadline = Duration.ofSeconds(60);
+        /** Development identity mode: caller identity from x-strongroom-* headers (until token auth lands). */
+        private boolean developmentIdentity = true;
+
+        public Duration getDefaultDeadline() {
+            return defaultDeadline;
+        }
+
+        public void setDefaultDeadline(Duration defaultDeadline) {
+            this.defaultDeadline = defaultDeadline;
+        }
+
+        public Duration getMaxDeadline() {
+            return maxDeadline;
+        }
+
+        public void setMaxDeadline(Duration maxDeadline) {
+            this.maxDeadline = maxDeadline;
+        }
+
+        public boolean isDevelopmentIdentity() {
+            return developmentIdentity;
+        }
+
+        public void setDevelopmentIdentity(boolean developmentIdentity) {
+            this.developmentIdentity = developmentIdentity;
+        }
+    }
+
+    public static class EmbeddedPostgres {
+        /** Port of the embedded server; 0 picks a free port at each start. */
+        private int port = 0;
+        /** How long to wait for a PostgreSQL left running by a killed node to stop. */
+        private Duration orphanStopTimeout = Duration.ofSeconds(60);
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public Duration getOrphanStopTimeout() {
+            return orphanStopTimeout;
+        }
+
+        public void setOrphanStopTimeout(Duration orphanStopTimeout) {
+            this.orphanStopTimeout = orphanStopTimeout;
+        }
+    }
+
+    public static class EmbeddedKafka {
+        /** Start the embedded broker when no spring.kafka.bootstrap-servers is configured. */
+        private boolean enabled = true;
+        /** Client port of the embedded broker; 0 picks a free port at each start. */
+        private int port = 0;
+        /** KRaft controller port of the embedded broker; 0 picks a free port at each start. */
+        private int controllerPort = 0;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public int getPort() {
+            return port;
+        }
+
+        public void setPort(int port) {
+            this.port = port;
+        }
+
+        public int getControllerPort() {
+            return controllerPort;
+        }
+
+        public void setControllerPort(int controllerPort) {
+            this.controllerPort = controllerPort;
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package org.strongroom.node.postgres;
+
+import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.strongroom.node.NodeProperties;
+
+/**
+ * Runs the embedded PostgreSQL unless {@code spring.datasource.url} names an external server. Exposing
+ * it as {@link JdbcConnectionDetails} keeps Boot's own DataSource, pool and Flyway wiring, and makes the
+ * pool depend on the server, so Spring stops them in the right order.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(NoExternalDatasource.class)
+public class EmbeddedPostgresConfiguration {
+
+    @Bean(initMethod = "start", destroyMethod = "close")
+    EmbeddedPostgresServer embeddedPostgresServer(NodeProperties properties) {
+        NodeProperties.EmbeddedPostgres settings = properties.getEmbeddedPostgres();
+        return new EmbeddedPostgresServer(properties.getDataDir().resolve("postgres"), settings.getPort(),
+                settings.getOrphanStopTimeout());
+    }
+
+    @Bean
+    JdbcConnectionDetails embeddedPostgresConnectionDetails(EmbeddedPostgresServer server) {
+        return new JdbcConnectionDetails() {
+            @Override
+            public String getUsername() {
+                return EmbeddedPostgresServer.USER;
+            }
+
+            @Override
+            public String getPassword() {
+                return null;
+            }
+
+            @Override
+            public String getJdbcUrl() {
+                return server.jdbcUrl();
+            }
+        };
+    }
+}

@@ -1,0 +1,194 @@
+package org.strongroom.node.postgres;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The node's own PostgreSQL 17: a real server process on a data directory that persists across restarts.
+ *
+ * <p>Durability settings are forced on (zonky defaults them off for throwaway test databases): an OK
+ * returned to a client must survive a power cut. A node killed with SIGKILL leaves its PostgreSQL
+ * running; the next start finds it through {@code postmaster.pid} and stops it cleanly first.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    public static final String DATABASE = "strongroom";
+    public static final String USER = "postgres";
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+    private final Path dataDir;
+    private final int requestedPort;
+    private final Duration orphanStopTimeout;
+    private EmbeddedPostgres postgres;
+
+    public EmbeddedPostgresServer(Path dataDir, int requestedPort, Duration orphanStopTimeout) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.requestedPort = requestedPort;
+        this.orphanStopTimeout = orphanStopTimeout;
+    }
+
+    public synchronized void start() {
+        if (postgres != null) {
+            return;
+        }
+        try {
+            Files.createDirectories(dataDir.getParent());
+            stopOrphanedServer();
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDir)
+                    .setCleanDataDirectory(false)
+                    // Spring closes this bean in order; a JVM hook would race the DataSource's shutdown.
+                    .setRegisterShutdownHook(false)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("fsync", "on")
+                    .setServerConfig("synchronous_commit", "on")
+                    .setServerConfig("full_page_writes", "on")
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("max_connections", "100")
+                    .setOutputRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                    .setErrorRedirector(java.lang.ProcessBuilder.Redirect.appendTo(logFile().toFile()));
+            if (requestedPort > 0) {
+                builder.setPort(requestedPort);
+            }
+            postgres = builder.start();
+            createDatabaseIfMissing();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL failed to start on " + dataDir
+                    + " (see " + logFile() + ")", e);
+        }
+    }
+
+    public synchronized int port() {
+        requireStarted();
+        return postgres.getPort();
+    }
+
+    public String jdbcUrl() {
+        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** PID of the running postmaster, read from its own pid file. */
+    public OptionalLong postmasterPid() {
+        return readPostmasterPid(dataDir);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (postgres == null) {
+            return;
+        }
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
+        } finally {
+            postgres = null;
+        }
+    }
+
+    private void requireStarted() {
+        if (postgres == null) {
+            throw new IllegalStateException("embedded PostgreSQL is not running");
+        }
+    }
+
+    private Path logFile() {
+        return dataDir.resolveSibling("postgres.log");
+    }
+
+    private void createDatabaseIfMissing() {
+        try (Connection connection = postgres.getPostgresDatabase().getConnection()) {
+            try (PreparedStatement exists = connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                exists.setString(1, DATABASE);
+                try (ResultSet rows = exists.executeQuery()) {
+                    if (rows.next()) {
+                        return;
+                    }
+                }
+            }
+            try (Statement create = connection.createStatement()) {
+                create.execute("CREATE DATABASE " + DATABASE + " ENCODING 'UTF8'");
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + DATABASE, e);
+        }
+    }
+
+    /**
+     * A node killed hard leaves its postmaster running and holding the data directory. Stop it with
+     * SIGTERM (PostgreSQL's smart shutdown: the dead node's sessions are gone, so it exits promptly and
+     * checkpoints), and refuse to start rather than run two servers on one data directory.
+     */
+    private void stopOrphanedServer() {
+        OptionalLong pid = readPostmasterPid(dataDir);
+        if (pid.isEmpty()) {
+            return;
+        }
+        Optional<ProcessHandle> process = ProcessHandle.of(pid.getAsLong())
+                .filter(ProcessHandle::isAlive)
+                .filter(EmbeddedPostgresServer::isPostgres);
+        if (process.isEmpty()) {
+            return; // stale pid file: PostgreSQL itself recovers from it
+        }
+        log.warn("PostgreSQL (pid {}) from an earlier node is still running on {}: stopping it before start",
+                pid.getAsLong(), dataDir);
+        ProcessHandle orphan = process.get();
+        orphan.destroy();
+        Instant giveUp = Instant.now().plus(orphanStopTimeout);
+        while (orphan.isAlive() && Instant.now().isBefore(giveUp)) {
+            try {
+                orphan.onExit().get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                // keep waiting until the deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping orphaned PostgreSQL", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                break;
+            }
+        }
+        if (orphan.isAlive()) {
+            throw new IllegalStateException("PostgreSQL pid " + pid.getAsLong() + " on " + dataDir
+                    + " did not stop within " + orphanStopTimeout + "; stop it and start the node again");
+        }
+        log.info("orphaned PostgreSQL (pid {}) stopped", pid.getAsLong());
+    }
+
+    private static boolean isPostgres(ProcessHandle process) {
+        return process.info().command().map(command -> command.endsWith("postgres")).orElse(true);
+    }
+
+    static OptionalLong readPostmasterPid(Path dataDir) {
+        Path pidFile = dataDir.resolve("postmaster.pid");
+        try {
+            List<String> lines = Files.readAllLines(pidFile, StandardCharsets.UTF_8);
+            return lines.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(lines.get(0).trim()));
+        } catch (java.nio.file.NoSuchFileException e) {
+            return OptionalLong.empty();
+        } catch (IOException | NumberFormatException e) {
+            log.warn("unreadable {}: {}", pidFile, e.getMessage());
+            return OptionalLong.empty();
+        }
+    }
+}

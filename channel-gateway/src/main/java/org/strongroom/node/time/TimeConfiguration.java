@@ -1,0 +1,33 @@
+package org.strongroom.node.time;
+
+import java.time.Clock;
+import org.axonframework.eventhandling.GenericEventMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The one source of time. Tests replace the {@link Clock} bean; Axon's event timestamps come from the
+ * same clock, so nothing in the node reads the system clock directly.
+ */
+@Configuration(proxyBeanMethods = false)
+public class TimeConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    Clock clock() {
+        return Clock.systemUTC();
+    }
+
+    @Bean
+    AxonClockBinding axonClockBinding(Clock clock) {
+        return new AxonClockBinding(clock);
+    }
+
+    /** Axon stamps event and deadline messages from one static clock; point it at ours. */
+    static final class AxonClockBinding {
+        AxonClockBinding(Clock clock) {
+            GenericEventMessage.clock = clock;
+        }
+    }
+}
