@@ -2,19 +2,17 @@ package org.strongroom.node.time;
 
 import java.time.Clock;
 import org.axonframework.eventhandling.GenericEventMessage;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The one source of time. Tests replace the {@link Clock} bean; Axon's event timestamps come from the
+ * The one source of time. Tests supply a @Primary {@link Clock}; Axon's event timestamps come from the
  * same clock, so nothing in the node reads the system clock directly.
  */
 @Configuration(proxyBeanMethods = false)
 public class TimeConfiguration {
 
     @Bean
-    @ConditionalOnMissingBean
     Clock clock() {
         return Clock.systemUTC();
     }

@@ -1,0 +1,108 @@
+package org.strongroom.node;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
+import org.springframework.context.event.EventListener;
+import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.strongroom.gateway.grpc.CallerContextInterceptor;
+
+/**
+ * Base of the node's in-JVM integration tests: one Spring context (and so one embedded PostgreSQL) for
+ * every test class that extends it, served over a real Netty gRPC port.
+ */
+@SpringBootTest(classes = StrongroomNode.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@Import(NodeTest.TestSupport.class)
+public abstract class NodeTest {
+
+    /** Business day the tests start on: 2026-11-23, 10:00 UTC. */
+    public static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
+
+    private static final Path DATA_DIR = createDataDir();
+    private static volatile ManagedChannel channel;
+
+    @Autowired
+    protected TestSupport support;
+
+    @DynamicPropertySource
+    static void nodeProperties(DynamicPropertyRegistry registry) {
+        registry.add("strongroom.data-dir", DATA_DIR::toString);
+        registry.add("spring.grpc.server.port", () -> "0");
+        registry.add("strongroom.embedded-kafka.enabled", () -> "false");
+    }
+
+    private static Path createDataDir() {
+        try {
+            return Files.createTempDirectory("strongroom-node-test");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    protected ManagedChannel channel() {
+        if (channel == null) {
+            synchronized (NodeTest.class) {
+                if (channel == null) {
+                    channel = ManagedChannelBuilder.forAddress("127.0.0.1", support.grpcPort()).usePlaintext().build();
+                }
+            }
+        }
+        return channel;
+    }
+
+    /** A stub calling as the given identity in development identity mode. */
+    protected <S extends AbstractStub<S>> S as(S stub, String principal, String role, String channelName) {
+        Metadata headers = new Metadata();
+        headers.put(CallerContextInterceptor.PRINCIPAL, principal);
+        headers.put(CallerContextInterceptor.ROLE, role);
+        headers.put(CallerContextInterceptor.CHANNEL, channelName);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** Test-only beans: a clock the tests control, and the port the gRPC server bound. */
+    @TestConfiguration(proxyBeanMethods = false)
+    public static class TestSupport {
+
+        private final AtomicInteger grpcPort = new AtomicInteger(-1);
+        private final MutableClock clock = new MutableClock(START);
+
+        @Bean
+        @Primary
+        Clock testClock() {
+            return clock;
+        }
+
+        public MutableClock clock() {
+            return clock;
+        }
+
+        @EventListener
+        void onGrpcStarted(GrpcServerStartedEvent event) {
+            grpcPort.set(event.getPort());
+        }
+
+        public int grpcPort() {
+            if (grpcPort.get() <= 0) {
+                throw new IllegalStateException("gRPC server has not started");
+            }
+            return grpcPort.get();
+        }
+    }
+}
