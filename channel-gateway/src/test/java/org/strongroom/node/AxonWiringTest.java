@@ -1,0 +1,90 @@
+package org.strongroom.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.axonframework.commandhandling.CommandBus;
+import org.axonframework.commandhandling.SimpleCommandBus;
+import org.axonframework.common.transaction.NoTransactionManager;
+import org.axonframework.common.transaction.TransactionManager;
+import org.axonframework.config.Configuration;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.SimpleDeadlineManager;
+import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
+import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
+import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
+import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
+import org.axonframework.serialization.jackson3.Jackson3Serializer;
+import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.strongroom.projections.customer.CustomerViewProjection;
+
+/**
+ * Guards against the Boot 4 trap (shared/STACK.md): Axon silently falling back to a no-op transaction
+ * manager or in-memory stores. Each assertion fails if that happens.
+ */
+class AxonWiringTest extends NodeTest {
+
+    @Autowired
+    Configuration axon;
+    @Autowired
+    TransactionManager transactionManager;
+    @Autowired
+    EventStore eventStore;
+    @Autowired
+    EventStorageEngine storageEngine;
+    @Autowired
+    TokenStore tokenStore;
+    @Autowired
+    DeadlineManager deadlineManager;
+    @Autowired
+    CommandBus commandBus;
+    @Autowired
+    EventProcessingConfiguration processing;
+
+    @Test
+    void transactionsAreSpringsNotANoOp() {
+        assertThat(transactionManager).isInstanceOf(SpringTransactionManager.class)
+                .isNotInstanceOf(NoTransactionManager.class);
+        assertThat(axon.getComponent(TransactionManager.class)).isSameAs(transactionManager);
+    }
+
+    @Test
+    void eventsAndTokensLiveInPostgres() {
+        assertThat(eventStore).isInstanceOf(EmbeddedEventStore.class);
+        assertThat(axon.eventStore()).isSameAs(eventStore);
+        assertThat(storageEngine).isInstanceOf(JdbcEventStorageEngine.class);
+        assertThat(tokenStore).isInstanceOf(JdbcTokenStore.class);
+    }
+
+    @Test
+    void deadlinesArePersistent() {
+        assertThat(deadlineManager).isInstanceOf(DbSchedulerDeadlineManager.class)
+                .isNotInstanceOf(SimpleDeadlineManager.class);
+        assertThat(axon.deadlineManager()).isSameAs(deadlineManager);
+    }
+
+    @Test
+    void serializersAreJsonNeverXStream() {
+        assertThat(axon.serializer()).isInstanceOf(Jackson3Serializer.class);
+        assertThat(axon.eventSerializer()).isInstanceOf(Jackson3Serializer.class);
+        assertThat(axon.messageSerializer()).isInstanceOf(Jackson3Serializer.class);
+    }
+
+    @Test
+    void commandsRunInTheCallersThreadAndTransaction() {
+        // The idempotency record shares the command's transaction only on the simple, synchronous bus.
+        assertThat(commandBus).isInstanceOf(SimpleCommandBus.class);
+    }
+
+    @Test
+    void customerViewIsAPooledStreamingProcessorOnTheEventStore() {
+        assertThat(processing.eventProcessor(CustomerViewProjection.PROCESSING_GROUP))
+                .get().isInstanceOf(PooledStreamingEventProcessor.class);
+    }
+}
