@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -98,12 +97,30 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         if (postgres == null) {
             return;
         }
+        Optional<ProcessHandle> postmaster = readPostmasterPid(dataDir).stream().boxed()
+                .map(ProcessHandle::of).flatMap(Optional::stream).findFirst();
         try {
             postgres.close();
         } catch (IOException e) {
             log.warn("embedded PostgreSQL did not stop cleanly: {}", e.getMessage());
         } finally {
             postgres = null;
+        }
+        // zonky's pg_ctl gives up waiting after a few seconds while the shutdown checkpoint may still be
+        // writing; the node must not exit before PostgreSQL has.
+        postmaster.ifPresent(process -> awaitExit(process, orphanStopTimeout));
+    }
+
+    private static void awaitExit(ProcessHandle process, Duration timeout) {
+        try {
+            process.onExit().get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            log.warn("PostgreSQL (pid {}) still running {} after stop; it will finish its shutdown on its own",
+                    process.pid(), timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            // onExit never completes exceptionally; nothing to wait for
         }
     }
 
@@ -155,19 +172,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 pid.getAsLong(), dataDir);
         ProcessHandle orphan = process.get();
         orphan.destroy();
-        Instant giveUp = Instant.now().plus(orphanStopTimeout);
-        while (orphan.isAlive() && Instant.now().isBefore(giveUp)) {
-            try {
-                orphan.onExit().get(200, java.util.concurrent.TimeUnit.MILLISECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
-                // keep waiting until the deadline
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while stopping orphaned PostgreSQL", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                break;
-            }
-        }
+        awaitExit(orphan, orphanStopTimeout);
         if (orphan.isAlive()) {
             throw new IllegalStateException("PostgreSQL pid " + pid.getAsLong() + " on " + dataDir
                     + " did not stop within " + orphanStopTimeout + "; stop it and start the node again");

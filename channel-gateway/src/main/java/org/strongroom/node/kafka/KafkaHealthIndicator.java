@@ -1,0 +1,75 @@
+package org.strongroom.node.kafka;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeClusterResult;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.context.annotation.Condition;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.stereotype.Component;
+
+/** Kafka in the node's health: UP when the cluster (embedded or external) answers within 3 s. */
+@Component("kafka")
+@Conditional(KafkaHealthIndicator.KafkaConfigured.class)
+class KafkaHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
+
+    private static final int TIMEOUT_MILLIS = 3000;
+
+    private final KafkaAdmin kafkaAdmin;
+    private volatile Admin admin;
+
+    KafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
+        super("Kafka health check failed");
+        this.kafkaAdmin = kafkaAdmin;
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) throws Exception {
+        DescribeClusterResult cluster = admin().describeCluster(
+                new DescribeClusterOptions().timeoutMs(TIMEOUT_MILLIS));
+        String clusterId = cluster.clusterId().get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+        int nodes = cluster.nodes().get(TIMEOUT_MILLIS, TimeUnit.MILLISECONDS).size();
+        builder.up().withDetail("clusterId", clusterId).withDetail("nodes", nodes);
+    }
+
+    private Admin admin() {
+        Admin current = admin;
+        if (current == null) {
+            synchronized (this) {
+                if (admin == null) {
+                    Map<String, Object> config = new java.util.HashMap<>(kafkaAdmin.getConfigurationProperties());
+                    config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_MILLIS);
+                    config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_MILLIS);
+                    admin = Admin.create(config);
+                }
+                current = admin;
+            }
+        }
+        return current;
+    }
+
+    @Override
+    public void destroy() {
+        Admin current = admin;
+        if (current != null) {
+            current.close(java.time.Duration.ofSeconds(2));
+        }
+    }
+
+    /** Kafka is part of this node: an external cluster is named, or the embedded broker runs. */
+    static class KafkaConfigured implements Condition {
+        @Override
+        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
+            return context.getEnvironment().containsProperty("spring.kafka.bootstrap-servers")
+                    || new EmbeddedKafkaWanted().matches(context, metadata);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+package org.strongroom.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.type.Date;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.stub.MetadataUtils;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.strongroom.gateway.grpc.CallerContextInterceptor;
+import org.strongroom.proto.customer.v1.Customer;
+import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.customer.v1.GetCustomerRequest;
+import org.strongroom.proto.customer.v1.IdentityDocument;
+import org.strongroom.proto.customer.v1.IdentityDocumentType;
+import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
+
+/**
+ * The packaged node as an operator runs it: {@code java -jar strongroom-node.jar}. Kill it hard, restart
+ * it on the same data directory, and stop it with SIGTERM; nothing acknowledged is lost and nothing is
+ * left running.
+ */
+class NodeProcessIT {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(180);
+
+    @TempDir
+    Path workDir;
+
+    private final List<Process> started = new ArrayList<>();
+
+    @AfterEach
+    void killLeftovers() {
+        started.forEach(Process::destroyForcibly);
+    }
+
+    @Test
+    void survivesSigkillWithItsPostgresStillRunningAndStopsCleanlyOnSigterm() throws Exception {
+        Ports ports = Ports.free();
+        Path dataDir = workDir.resolve("var");
+
+        Process first = startNode(dataDir, ports, "first.log");
+        List<Customer> registered = new ArrayList<>();
+        RegisterCustomerRequest remembered;
+        try (Client client = new Client(ports.grpc())) {
+            client.awaitServing();
+            for (int i = 0; i < 3; i++) {
+                registered.add(client.customers().registerCustomer(registration("doc-" + i, "req-" + i).build())
+                        .getCustomer());
+            }
+            remembered = registration("doc-0", "req-0").build();
+        }
+        long postmaster = postmasterPid(dataDir);
+        assertThat(ProcessHandle.of(postmaster)).get().matches(ProcessHandle::isAlive);
+
+        first.destroyForcibly(); // SIGKILL: no shutdown hooks, PostgreSQL is orphaned
+        assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(ProcessHandle.of(postmaster)).as("PostgreSQL outlives a SIGKILLed node")
+                .get().matches(ProcessHandle::isAlive);
+
+        Process second = startNode(dataDir, ports, "second.log");
+        try (Client client = new Client(ports.grpc())) {
+            client.awaitServing();
+            assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive))
+                    .as("the orphaned PostgreSQL was stopped").isEmpty();
+            for (Customer customer : registered) {
+                assertThat(client.customers().getCustomer(GetCustomerRequest.newBuilder()
+                        .setCustomerId(customer.getCustomerId()).build()).getCustomer()).isEqualTo(customer);
+            }
+            // The retry after the crash is answered from the stored first outcome.
+            assertThat(client.customers().registerCustomer(remembered).getCustomer()).isEqualTo(registered.get(0));
+        }
+        try (Connection db = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/strongroom", "postgres", "")) {
+            assertThat(show(db, "fsync")).isEqualTo("on");
+            assertThat(show(db, "synchronous_commit")).isEqualTo("on");
+            assertThat(show(db, "full_page_writes")).isEqualTo("on");
+            try (Statement statement = db.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT count(*) FROM domain_event_entry")) {
+                rows.next();
+                assertThat(rows.getLong(1)).as("one event per registration, none from the retry").isEqualTo(3);
+            }
+        }
+        String health = httpGet(ports.http(), "/actuator/health");
+        assertThat(health).contains("\"status\":\"UP\"");
+
+        long secondPostmaster = postmasterPid(dataDir);
+        second.destroy(); // SIGTERM
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).as("node stops within 60 s of SIGTERM").isTrue();
+        assertThat(ProcessHandle.of(secondPostmaster).filter(ProcessHandle::isAlive))
+                .as("PostgreSQL stopped with the node").isEmpty();
+        assertThat(second.descendants().filter(ProcessHandle::isAlive)).as("no orphan processes").isEmpty();
+        String log = Files.readString(workDir.resolve("second.log"), StandardCharsets.UTF_8);
+        assertThat(log).contains("Strongroom node ready: gRPC on port " + ports.grpc());
+        String shutdownLog = log.substring(log.indexOf("Strongroom node ready"));
+        assertThat(shutdownLog).as("quiet shutdown").doesNotContain("Exception").doesNotContain(" ERROR ");
+    }
+
+    private Process startNode(Path dataDir, Ports ports, String logName) throws IOException {
+        String jar = System.getProperty("strongroom.node.jar", "target/strongroom-node.jar");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx512m", "-jar", jar,
+                "--strongroom.data-dir=" + dataDir,
+                "--spring.grpc.server.port=" + ports.grpc(),
+                "--server.port=" + ports.http(),
+                "--strongroom.embedded-postgres.port=" + ports.postgres())
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(workDir.resolve(logName).toFile());
+        Process process = builder.start();
+        started.add(process);
+        return process;
+    }
+
+    private static RegisterCustomerRequest.Builder registration(String document, String requestId) {
+        return RegisterCustomerRequest.newBuilder()
+                .setRequestId(requestId)
+                .setFullName("Katherine Johnson")
+                .setDateOfBirth(Date.newBuilder().setYear(1978).setMonth(8).setDay(26))
+                .setIdentityDocument(IdentityDocument.newBuilder()
+                        .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
+                        .setIssuingCountryCode("US").setNumber(document))
+                .setEmail("katherine@example.com")
+                .setPhoneNumber("+17575550100")
+                .setResidentialCountryCode("US");
+    }
+
+    private static long postmasterPid(Path dataDir) throws IOException {
+        return Long.parseLong(Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid")).get(0).trim());
+    }
+
+    private static String show(Connection db, String setting) throws Exception {
+        try (Statement statement = db.createStatement(); ResultSet rows = statement.executeQuery("SHOW " + setting)) {
+            rows.next();
+            return rows.getString(1);
+        }
+    }
+
+    private static String httpGet(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.body();
+    }
+
+    private record Ports(int grpc, int http, int postgres) {
+        static Ports free() throws IOException {
+            return new Ports(freePort(), freePort(), freePort());
+        }
+
+        private static int freePort() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0)) {
+                return socket.getLocalPort();
+            }
+        }
+    }
+
+    private static final class Client implements AutoCloseable {
+        private final ManagedChannel channel;
+
+        Client(int port) {
+            channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        }
+
+        void awaitServing() throws InterruptedException {
+            Instant giveUp = Instant.now().plus(START_TIMEOUT);
+            while (Instant.now().isBefore(giveUp)) {
+                try {
+                    HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(2, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance());
+                    if (health.getStatus() == HealthCheckResponse.ServingStatus.SERVING) {
+                        return;
+                    }
+                } catch (io.grpc.StatusRuntimeException notYet) {
+                    // still starting
+                }
+                Thread.sleep(500);
+            }
+            throw new AssertionError("node did not become SERVING within " + START_TIMEOUT);
+        }
+
+        CustomerServiceGrpc.CustomerServiceBlockingStub customers() {
+            Metadata headers = new Metadata();
+            headers.put(CallerContextInterceptor.PRINCIPAL, "teller-1");
+            headers.put(CallerContextInterceptor.ROLE, "TELLER");
+            headers.put(CallerContextInterceptor.CHANNEL, "BRANCH");
+            headers.put(CallerContextInterceptor.BRANCH, "branch-1");
+            return CustomerServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+}
