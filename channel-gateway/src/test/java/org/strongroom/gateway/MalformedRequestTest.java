@@ -1,0 +1,71 @@
+package org.strongroom.gateway;
+
+import static org.strongroom.gateway.GrpcErrors.assertError;
+
+import io.grpc.CallOptions;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.stub.ClientCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.strongroom.gateway.grpc.CallerContextInterceptor;
+import org.strongroom.node.NodeTest;
+
+/**
+ * Requests no protobuf library would produce: a hostile client sends raw bytes. They are refused as
+ * INVALID_ARGUMENT with the catalogue's reason, never INTERNAL.
+ */
+class MalformedRequestTest extends NodeTest {
+
+    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
+        @Override
+        public InputStream stream(byte[] value) {
+            return new ByteArrayInputStream(value);
+        }
+
+        @Override
+        public byte[] parse(InputStream stream) {
+            try {
+                return stream.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+    };
+
+    private byte[] call(String method, byte[] body) {
+        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName(method)
+                .setRequestMarshaller(RAW)
+                .setResponseMarshaller(RAW)
+                .build();
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(CallerContextInterceptor.PRINCIPAL, "hostile-1");
+        headers.put(CallerContextInterceptor.ROLE, "CUSTOMER");
+        headers.put(CallerContextInterceptor.CHANNEL, "ONLINE");
+        return ClientCalls.blockingUnaryCall(
+                io.grpc.ClientInterceptors.intercept(channel(),
+                        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)),
+                descriptor, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
+    }
+
+    @Test
+    void invalidUtf8InAStringFieldIsInvalidArgument() {
+        // field 1 (request_id) = "r1", field 2 (full_name) = bytes C3 28: not UTF-8
+        byte[] body = {0x0A, 0x02, 'r', '1', 0x12, 0x02, (byte) 0xC3, 0x28};
+        assertError(() -> call("strongroom.customer.v1.CustomerService/RegisterCustomer", body),
+                Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST");
+    }
+
+    @Test
+    void truncatedMessageIsInvalidArgument() {
+        byte[] body = {0x0A, 0x10, 'r'};
+        assertError(() -> call("strongroom.customer.v1.CustomerService/GetCustomer", body),
+                Status.Code.INVALID_ARGUMENT, "MALFORMED_REQUEST");
+    }
+}
