@@ -4,7 +4,6 @@ import io.grpc.stub.StreamObserver;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Service;
@@ -13,12 +12,15 @@ import org.strongroom.customer.api.RegisterCustomerCommand;
 import org.strongroom.customer.api.UpdateCustomerContactCommand;
 import org.strongroom.gateway.command.CommandDispatcher;
 import org.strongroom.gateway.grpc.ErrorStatuses;
+import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Violations;
 import org.strongroom.projections.api.FindCustomerQuery;
+import org.strongroom.projections.api.Projections;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
 import org.strongroom.proto.customer.v1.GetCustomerRequest;
 import org.strongroom.proto.customer.v1.GetCustomerResponse;
@@ -31,19 +33,20 @@ import org.strongroom.proto.customer.v1.UpdateCustomerContactResponse;
 @Service
 public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImplBase {
 
-    private static final Pattern UUID_TEXT =
-            Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     private static final CommandDispatcher.NotFound CUSTOMER_NOT_FOUND = new CommandDispatcher.NotFound(
             ErrorReason.CUSTOMER_NOT_FOUND, "customer_id", "no such customer");
 
     private final IdempotentExecutor idempotent;
     private final CommandDispatcher commands;
     private final QueryGateway queries;
+    private final ProjectionReads reads;
 
-    public CustomerGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries) {
+    public CustomerGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
+                               ProjectionReads reads) {
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
+        this.reads = reads;
     }
 
     @Override
@@ -70,6 +73,7 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
     @Override
     public void getCustomer(GetCustomerRequest request, StreamObserver<GetCustomerResponse> response) {
         String customerId = requireCustomerId(request.getCustomerId());
+        reads.requireServing(Projections.CUSTOMER_VIEW);
         Optional<CustomerDetails> customer = queries.query(new FindCustomerQuery(customerId),
                 ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join();
         CustomerDetails details = customer.orElseThrow(() -> ErrorStatuses.exception(ErrorStatuses.fromDomain(
@@ -82,10 +86,10 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
     @Override
     public void updateCustomerContact(UpdateCustomerContactRequest request,
                                       StreamObserver<UpdateCustomerContactResponse> response) {
+        String customerId = requireCustomerId(request.getCustomerId());
         UpdateCustomerContactResponse answer = idempotent.execute(CustomerServiceGrpc
                         .getUpdateCustomerContactMethod().getFullMethodName(), request,
-                UpdateCustomerContactResponse.parser(), () -> {
-            String customerId = requireCustomerId(request.getCustomerId());
+                UpdateCustomerContactResponse.parser(), customerId, () -> {
             CustomerDetails details = commands.send(new UpdateCustomerContactCommand(customerId,
                             request.hasEmail() ? request.getEmail() : null,
                             request.hasPhoneNumber() ? request.getPhoneNumber() : null),
@@ -98,12 +102,6 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
     }
 
     private static String requireCustomerId(String customerId) {
-        if (customerId.isEmpty()) {
-            throw ErrorStatuses.invalidField("customer_id", "is required");
-        }
-        if (!UUID_TEXT.matcher(customerId).matches()) {
-            throw ErrorStatuses.invalidField("customer_id", "must be a customer id (lower-case UUID)");
-        }
-        return customerId;
+        return Ids.require("customer_id", customerId);
     }
 }

@@ -1,13 +1,12 @@
 package org.strongroom.gateway.customer;
 
-import com.google.protobuf.Timestamp;
 import com.google.type.Date;
 import java.time.DateTimeException;
-import java.time.Instant;
 import java.time.LocalDate;
 import org.strongroom.customer.api.CustomerDetails;
 import org.strongroom.customer.api.IdentityDocument;
 import org.strongroom.customer.api.IdentityDocumentType;
+import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.kernel.Violations;
 import org.strongroom.proto.customer.v1.Customer;
 
@@ -22,7 +21,7 @@ final class CustomerMapper {
         return Customer.newBuilder()
                 .setCustomerId(details.customerId())
                 .setFullName(details.fullName())
-                .setDateOfBirth(toProto(details.dateOfBirth()))
+                .setDateOfBirth(ProtoTime.toProto(details.dateOfBirth()))
                 .setIdentityDocument(org.strongroom.proto.customer.v1.IdentityDocument.newBuilder()
                         .setType(toProto(document.type()))
                         .setIssuingCountryCode(document.issuingCountryCode())
@@ -30,9 +29,9 @@ final class CustomerMapper {
                 .setEmail(details.email())
                 .setPhoneNumber(details.phoneNumber())
                 .setResidentialCountryCode(details.residentialCountryCode())
-                .setRegistrationBusinessDate(toProto(details.registrationBusinessDate()))
-                .setCreateTime(toProto(details.createTime()))
-                .setUpdateTime(toProto(details.updateTime()))
+                .setRegistrationBusinessDate(ProtoTime.toProto(details.registrationBusinessDate()))
+                .setCreateTime(ProtoTime.toProto(details.createTime()))
+                .setUpdateTime(ProtoTime.toProto(details.updateTime()))
                 .build();
     }
 
@@ -73,14 +72,5 @@ final class CustomerMapper {
             case RESIDENCE_PERMIT ->
                     org.strongroom.proto.customer.v1.IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_RESIDENCE_PERMIT;
         };
-    }
-
-    static Date toProto(LocalDate date) {
-        return Date.newBuilder().setYear(date.getYear()).setMonth(date.getMonthValue()).setDay(date.getDayOfMonth())
-                .build();
-    }
-
-    static Timestamp toProto(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 }

@@ -73,6 +73,16 @@ public class IdempotentExecutor {
      */
     public <R extends Message> R execute(String method, Message request, Parser<R> parser,
                                          Supplier<Effect<R>> action) {
+        return execute(method, request, parser, null, action);
+    }
+
+    /**
+     * As {@link #execute(String, Message, Parser, Supplier)}, holding a transaction-scoped lock on the
+     * target aggregate until commit: concurrent commands on one aggregate queue in order (on every node)
+     * instead of racing to the event store's unique key and failing with ABORTED.
+     */
+    public <R extends Message> R execute(String method, Message request, Parser<R> parser, String aggregateId,
+                                         Supplier<Effect<R>> action) {
         String requestId = requestIdOf(request);
         CallerContext caller = CallerContext.current();
         Key key = new Key(caller.principalId(), method, requestId);
@@ -86,6 +96,9 @@ public class IdempotentExecutor {
                 Outcome<R> previous = previousOutcome(key, fingerprint, parser);
                 if (previous != null) {
                     return previous;
+                }
+                if (aggregateId != null) {
+                    jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", lockId("aggregate", aggregateId));
                 }
                 Effect<R> effect = action.get();
                 long position = positionOf(effect.aggregateId());
@@ -118,7 +131,19 @@ public class IdempotentExecutor {
     }
 
     private void lock(Key key) {
-        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", key.lockId());
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)",
+                lockId(key.principalId(), key.method(), key.requestId()));
+    }
+
+    /** 64 bits of SHA-256 over the parts: a collision only makes two unrelated calls wait for each other. */
+    private static long lockId(String... parts) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256")
+                    .digest(String.join("\u0000", parts).getBytes(StandardCharsets.UTF_8));
+            return ByteString.copyFrom(hash, 0, 8).asReadOnlyByteBuffer().getLong();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JDK", e);
+        }
     }
 
     private <R extends Message> Outcome<R> previousOutcome(Key key, byte[] fingerprint, Parser<R> parser) {
@@ -155,6 +180,9 @@ public class IdempotentExecutor {
     }
 
     private Long positionOf(String aggregateId) {
+        if (aggregateId == null) {
+            return null;
+        }
         return jdbc.queryForObject(
                 "SELECT max(global_index) FROM domain_event_entry WHERE aggregate_identifier = ?",
                 Long.class, aggregateId);
@@ -207,16 +235,6 @@ public class IdempotentExecutor {
     }
 
     private record Key(String principalId, String method, String requestId) {
-        long lockId() {
-            // 64 bits of SHA-256 over the key: collisions only serialise two unrelated calls briefly.
-            try {
-                byte[] hash = MessageDigest.getInstance("SHA-256").digest(
-                        (principalId + '\u0000' + method + '\u0000' + requestId).getBytes(StandardCharsets.UTF_8));
-                return ByteString.copyFrom(hash, 0, 8).asReadOnlyByteBuffer().getLong();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
-        }
     }
 
     private record Outcome<R extends Message>(R response, com.google.rpc.Status refusal, Long position) {

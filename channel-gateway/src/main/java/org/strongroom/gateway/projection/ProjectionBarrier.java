@@ -31,7 +31,7 @@ public class ProjectionBarrier {
     private final List<String> processingGroups;
 
     public ProjectionBarrier(EventProcessingConfiguration processing,
-                             @Value("${strongroom.read-your-writes-projections:customer-view}")
+                             @Value("${strongroom.read-your-writes-projections}")
                              List<String> processingGroups) {
         this.processing = processing;
         this.processingGroups = List.copyOf(processingGroups);
@@ -43,7 +43,8 @@ public class ProjectionBarrier {
             StreamingEventProcessor processor = processing
                     .eventProcessor(group, StreamingEventProcessor.class)
                     .orElseThrow(() -> new IllegalStateException("no streaming processor " + group));
-            while (!hasHandled(processor, globalIndex)) {
+            // A rebuilding projection answers reads with PROJECTION_REBUILDING; waiting for it helps no one.
+            while (!processor.isReplaying() && !hasHandled(processor, globalIndex)) {
                 if (Deadlines.remainingNanos() <= 0) {
                     throw ErrorStatuses.exception(Code.DEADLINE_EXCEEDED, ErrorReason.DEADLINE_EXCEEDED,
                             "the change is committed but projection " + group

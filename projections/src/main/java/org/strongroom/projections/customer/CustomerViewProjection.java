@@ -18,6 +18,7 @@ import org.strongroom.customer.api.CustomerRegisteredEvent;
 import org.strongroom.customer.api.IdentityDocument;
 import org.strongroom.customer.api.IdentityDocumentType;
 import org.strongroom.projections.api.FindCustomerQuery;
+import org.strongroom.projections.api.Projections;
 
 /**
  * The customer view: one row per customer, a pure function of the customer events. Handlers are
@@ -27,7 +28,7 @@ import org.strongroom.projections.api.FindCustomerQuery;
 @ProcessingGroup(CustomerViewProjection.PROCESSING_GROUP)
 public class CustomerViewProjection {
 
-    public static final String PROCESSING_GROUP = "customer-view";
+    public static final String PROCESSING_GROUP = Projections.CUSTOMER_VIEW;
 
     private final JdbcTemplate jdbc;
 

@@ -1,0 +1,60 @@
+package org.strongroom.account.api;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.strongroom.kernel.Money;
+
+/** Commands to the Account aggregate. Amounts arrive as Money already at the right scale (or refused). */
+public final class AccountCommands {
+
+    private AccountCommands() {
+    }
+
+    /**
+     * Open an account for a customer whose date of birth the caller read from the customer record
+     * (age is decided against the business date by the aggregate).
+     */
+    public record OpenAccountCommand(
+            @TargetAggregateIdentifier String accountId,
+            String customerId,
+            LocalDate customerDateOfBirth,
+            AccountProduct product,
+            String currencyCode,
+            Money overdraftLimit) {
+    }
+
+    public record DepositFundsCommand(
+            @TargetAggregateIdentifier String accountId,
+            String transactionId,
+            Money amount,
+            Counterparty counterparty) {
+    }
+
+    public record WithdrawFundsCommand(
+            @TargetAggregateIdentifier String accountId,
+            String transactionId,
+            Money amount,
+            Counterparty counterparty) {
+    }
+
+    public record PlaceHoldCommand(
+            @TargetAggregateIdentifier String accountId,
+            String holdId,
+            Money amount,
+            String reason,
+            Instant expireTime) {
+    }
+
+    public record ReleaseHoldCommand(@TargetAggregateIdentifier String accountId, String holdId) {
+    }
+
+    public record FreezeAccountCommand(@TargetAggregateIdentifier String accountId, FreezeScope scope, String reason) {
+    }
+
+    public record UnfreezeAccountCommand(@TargetAggregateIdentifier String accountId, String reason) {
+    }
+
+    public record CloseAccountCommand(@TargetAggregateIdentifier String accountId) {
+    }
+}

@@ -1,0 +1,52 @@
+package org.strongroom.account.api;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import org.axonframework.serialization.Revision;
+import org.strongroom.kernel.Money;
+
+/** Facts about accounts. Postings carry the balance after them, so a statement needs no arithmetic. */
+public final class AccountEvents {
+
+    private AccountEvents() {
+    }
+
+    @Revision("1")
+    public record AccountOpenedEvent(String accountId, String customerId, AccountProduct product, String currencyCode,
+                                     Money overdraftLimit, LocalDate openingBusinessDate) {
+    }
+
+    @Revision("1")
+    public record FundsDepositedEvent(String accountId, String transactionId, Money amount, Counterparty counterparty,
+                                      Money balanceAfter) {
+    }
+
+    @Revision("1")
+    public record FundsWithdrawnEvent(String accountId, String transactionId, Money amount, Counterparty counterparty,
+                                      Money balanceAfter) {
+    }
+
+    @Revision("1")
+    public record HoldPlacedEvent(String accountId, String holdId, Money amount, String reason, Instant expireTime) {
+    }
+
+    @Revision("1")
+    public record HoldReleasedEvent(String accountId, String holdId, Money amount) {
+    }
+
+    @Revision("1")
+    public record HoldExpiredEvent(String accountId, String holdId, Money amount) {
+    }
+
+    @Revision("1")
+    public record AccountFrozenEvent(String accountId, FreezeScope scope, String reason) {
+    }
+
+    @Revision("1")
+    public record AccountUnfrozenEvent(String accountId, String reason) {
+    }
+
+    @Revision("1")
+    public record AccountClosedEvent(String accountId) {
+    }
+}

@@ -1,0 +1,6 @@
+package org.strongroom.account.api;
+
+public enum AccountStatus {
+    OPEN,
+    CLOSED
+}

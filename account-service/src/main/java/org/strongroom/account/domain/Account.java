@@ -1,0 +1,332 @@
+package org.strongroom.account.domain;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Period;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
+import org.axonframework.eventhandling.Timestamp;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
+import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
+import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
+import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
+import org.strongroom.account.api.AccountCommands.PlaceHoldCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
+import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
+import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
+import org.strongroom.account.api.AccountDetails;
+import org.strongroom.account.api.AccountEvents.AccountClosedEvent;
+import org.strongroom.account.api.AccountEvents.AccountFrozenEvent;
+import org.strongroom.account.api.AccountEvents.AccountOpenedEvent;
+import org.strongroom.account.api.AccountEvents.AccountUnfrozenEvent;
+import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
+import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
+import org.strongroom.account.api.AccountEvents.HoldExpiredEvent;
+import org.strongroom.account.api.AccountEvents.HoldPlacedEvent;
+import org.strongroom.account.api.AccountEvents.HoldReleasedEvent;
+import org.strongroom.account.api.AccountProduct;
+import org.strongroom.account.api.AccountStatus;
+import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.FreezeScope;
+import org.strongroom.account.api.Hold;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Money;
+import org.strongroom.kernel.Violations;
+
+/**
+ * A customer's deposit account in one currency. Decides every movement from its own state:
+ * available = balance + overdraft limit - active holds, and no debit or hold may exceed it.
+ */
+@Aggregate
+public class Account {
+
+    static final String HOLD_EXPIRY = "hold-expiry";
+    static final int MINIMUM_AGE_YEARS = 18;
+    static final int MAX_TEXT_LENGTH = 140;
+
+    @AggregateIdentifier
+    private String accountId;
+    private String customerId;
+    private AccountProduct product;
+    private Currency currency;
+    private Money balance;
+    private Money overdraftLimit;
+    private final Map<String, Hold> holds = new LinkedHashMap<>();
+    private FreezeScope freezeScope;
+    private String freezeReason;
+    private AccountStatus status;
+    private LocalDate openingBusinessDate;
+    private Instant createTime;
+    private Instant updateTime;
+
+    protected Account() {
+        // rebuilt from events
+    }
+
+    Account(OpenAccountCommand command, LocalDate businessDate) {
+        Violations violations = new Violations();
+        Currency currency = AccountRules.checkCurrency(command.currencyCode(), violations);
+        if (command.product() == null) {
+            violations.add("product", "is required");
+        }
+        Money overdraft = command.overdraftLimit();
+        if (overdraft != null) {
+            if (command.product() == AccountProduct.SAVINGS && overdraft.isPositive()) {
+                violations.add("overdraft_limit", "only CURRENT accounts may have an overdraft");
+            } else if (overdraft.isNegative()) {
+                violations.add("overdraft_limit", "must not be negative");
+            } else if (currency != null && !overdraft.currency().equals(currency)) {
+                violations.add("overdraft_limit", "must be in the account's currency " + currency);
+            }
+        }
+        violations.throwIfAny();
+        if (command.customerDateOfBirth() == null) {
+            throw new IllegalStateException("the gateway supplies the customer's date of birth");
+        }
+        int age = Period.between(command.customerDateOfBirth(), businessDate).getYears();
+        if (age < MINIMUM_AGE_YEARS) {
+            throw DomainException.rule(ErrorReason.CUSTOMER_UNDERAGE,
+                    "the customer must be at least " + MINIMUM_AGE_YEARS + " to open an account",
+                    Map.of("customer_id", command.customerId(), "minimum_age", String.valueOf(MINIMUM_AGE_YEARS),
+                            "age", String.valueOf(age)));
+        }
+        apply(new AccountOpenedEvent(command.accountId(), command.customerId(), command.product(),
+                currency.getCurrencyCode(), overdraft == null ? Money.zero(currency) : overdraft, businessDate));
+    }
+
+    @CommandHandler
+    AccountDetails handle(DepositFundsCommand command) {
+        requireOpen();
+        if (freezeScope == FreezeScope.ALL) {
+            throw frozen("credits");
+        }
+        Money amount = requireAmount(command.amount());
+        Counterparty counterparty = AccountRules.checkCounterparty(command.counterparty());
+        apply(new FundsDepositedEvent(accountId, command.transactionId(), amount, counterparty, balance.plus(amount)));
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(WithdrawFundsCommand command) {
+        requireOpen();
+        if (freezeScope != null) {
+            throw frozen("debits");
+        }
+        Money amount = requireAmount(command.amount());
+        Counterparty counterparty = AccountRules.checkCounterparty(command.counterparty());
+        requireAvailable(amount);
+        apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(PlaceHoldCommand command, DeadlineManager deadlines) {
+        requireOpen();
+        if (freezeScope != null) {
+            throw frozen("holds");
+        }
+        Money amount = requireAmount(command.amount());
+        String reason = AccountRules.checkText("reason", command.reason());
+        requireAvailable(amount);
+        apply(new HoldPlacedEvent(accountId, command.holdId(), amount, reason, command.expireTime()));
+        if (command.expireTime() != null) {
+            // A persistent deadline: fires after a restart too, also if the node was down at expiry.
+            deadlines.schedule(command.expireTime(), HOLD_EXPIRY, command.holdId());
+        }
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(ReleaseHoldCommand command) {
+        requireOpen();
+        Hold hold = holds.get(command.holdId());
+        if (hold == null) {
+            throw DomainException.notFound(ErrorReason.HOLD_NOT_FOUND, "no active hold with this id on the account",
+                    Map.of("account_id", accountId, "hold_id", String.valueOf(command.holdId())));
+        }
+        // Its expiry deadline, if any, stays scheduled and finds no hold when it fires.
+        apply(new HoldReleasedEvent(accountId, hold.holdId(), hold.amount()));
+        return details();
+    }
+
+    @DeadlineHandler(deadlineName = HOLD_EXPIRY)
+    void onHoldExpiry(String holdId) {
+        Hold hold = holds.get(holdId);
+        if (hold != null) {
+            // Released meanwhile (or expired twice through redelivery): nothing to record.
+            apply(new HoldExpiredEvent(accountId, holdId, hold.amount()));
+        }
+    }
+
+    @CommandHandler
+    AccountDetails handle(FreezeAccountCommand command) {
+        requireOpen();
+        Violations violations = new Violations();
+        if (command.scope() == null) {
+            violations.add("scope", "is required: DEBITS or ALL");
+        }
+        String reason = AccountRules.checkText("reason", command.reason(), violations);
+        violations.throwIfAny();
+        if (command.scope() != freezeScope || !reason.equals(freezeReason)) {
+            apply(new AccountFrozenEvent(accountId, command.scope(), reason));
+        }
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(UnfreezeAccountCommand command) {
+        requireOpen();
+        String reason = AccountRules.checkText("reason", command.reason());
+        if (freezeScope == null) {
+            throw DomainException.rule(ErrorReason.ACCOUNT_NOT_FROZEN, "the account is not frozen",
+                    Map.of("account_id", accountId));
+        }
+        apply(new AccountUnfrozenEvent(accountId, reason));
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(CloseAccountCommand command) {
+        requireOpen();
+        if (!balance.isZero()) {
+            throw DomainException.rule(ErrorReason.ACCOUNT_NOT_EMPTY, "only an account with a zero balance can close",
+                    Map.of("account_id", accountId, "balance", balance.amount().toPlainString(),
+                            "currency_code", currency.getCurrencyCode()));
+        }
+        if (!holds.isEmpty()) {
+            throw DomainException.rule(ErrorReason.ACCOUNT_HAS_ACTIVE_HOLDS, "release the account's holds before closing",
+                    Map.of("account_id", accountId, "active_holds", String.valueOf(holds.size())));
+        }
+        apply(new AccountClosedEvent(accountId));
+        return details();
+    }
+
+    AccountDetails details() {
+        return new AccountDetails(accountId, customerId, product, balance, available(), overdraftLimit,
+                List.copyOf(new ArrayList<>(holds.values())), freezeScope, freezeReason, status, openingBusinessDate,
+                createTime, updateTime);
+    }
+
+    private Money available() {
+        Money held = Money.zero(currency);
+        for (Hold hold : holds.values()) {
+            held = held.plus(hold.amount());
+        }
+        return balance.plus(overdraftLimit).minus(held);
+    }
+
+    private void requireOpen() {
+        if (accountId == null) {
+            // The id named another kind of aggregate (e.g. a customer): there is no such account.
+            throw DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account", Map.of());
+        }
+        if (status == AccountStatus.CLOSED) {
+            throw DomainException.rule(ErrorReason.ACCOUNT_CLOSED, "the account is closed",
+                    Map.of("account_id", accountId));
+        }
+    }
+
+    private DomainException frozen(String what) {
+        return DomainException.rule(ErrorReason.ACCOUNT_FROZEN, "the account is frozen: no " + what,
+                Map.of("account_id", accountId, "freeze_scope", freezeScope.name()));
+    }
+
+    private Money requireAmount(Money amount) {
+        if (amount == null || !amount.isPositive()) {
+            throw DomainException.invalidField("amount", "must be greater than zero");
+        }
+        if (!amount.currency().equals(currency)) {
+            throw DomainException.rule(ErrorReason.CURRENCY_MISMATCH,
+                    "the amount is in " + amount.currency() + " but the account holds " + currency,
+                    Map.of("account_id", accountId, "account_currency_code", currency.getCurrencyCode(),
+                            "amount_currency_code", amount.currency().getCurrencyCode()));
+        }
+        return amount;
+    }
+
+    private void requireAvailable(Money amount) {
+        Money available = available();
+        if (amount.isGreaterThan(available)) {
+            throw DomainException.rule(ErrorReason.INSUFFICIENT_FUNDS, "the amount exceeds the available funds",
+                    Map.of("account_id", accountId, "available", available.amount().toPlainString(),
+                            "requested", amount.amount().toPlainString(),
+                            "currency_code", currency.getCurrencyCode()));
+        }
+    }
+
+    @EventSourcingHandler
+    void on(AccountOpenedEvent event, @Timestamp Instant occurredAt) {
+        accountId = event.accountId();
+        customerId = event.customerId();
+        product = event.product();
+        currency = Currency.getInstance(event.currencyCode());
+        balance = Money.zero(currency);
+        overdraftLimit = event.overdraftLimit();
+        status = AccountStatus.OPEN;
+        openingBusinessDate = event.openingBusinessDate();
+        createTime = occurredAt;
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(FundsDepositedEvent event, @Timestamp Instant occurredAt) {
+        balance = event.balanceAfter();
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(FundsWithdrawnEvent event, @Timestamp Instant occurredAt) {
+        balance = event.balanceAfter();
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(HoldPlacedEvent event, @Timestamp Instant occurredAt) {
+        holds.put(event.holdId(), new Hold(event.holdId(), event.amount(), event.reason(), event.expireTime()));
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(HoldReleasedEvent event, @Timestamp Instant occurredAt) {
+        holds.remove(event.holdId());
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(HoldExpiredEvent event, @Timestamp Instant occurredAt) {
+        holds.remove(event.holdId());
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(AccountFrozenEvent event, @Timestamp Instant occurredAt) {
+        freezeScope = event.scope();
+        freezeReason = event.reason();
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(AccountUnfrozenEvent event, @Timestamp Instant occurredAt) {
+        freezeScope = null;
+        freezeReason = null;
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(AccountClosedEvent event, @Timestamp Instant occurredAt) {
+        status = AccountStatus.CLOSED;
+        updateTime = occurredAt;
+    }
+}

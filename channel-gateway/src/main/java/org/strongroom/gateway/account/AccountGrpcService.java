@@ -1,0 +1,284 @@
+package org.strongroom.gateway.account;
+
+import io.grpc.stub.StreamObserver;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.stereotype.Service;
+import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
+import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
+import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
+import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
+import org.strongroom.account.api.AccountCommands.PlaceHoldCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
+import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
+import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
+import org.strongroom.account.api.AccountDetails;
+import org.strongroom.customer.api.CustomerDetails;
+import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.grpc.Ids;
+import org.strongroom.gateway.grpc.MoneyMapper;
+import org.strongroom.gateway.grpc.PageTokens;
+import org.strongroom.gateway.grpc.ProtoTime;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
+import org.strongroom.gateway.projection.ProjectionReads;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Money;
+import org.strongroom.kernel.Violations;
+import org.strongroom.projections.api.AccountQueries.AccountPage;
+import org.strongroom.projections.api.AccountQueries.FindAccountQuery;
+import org.strongroom.projections.api.AccountQueries.ListAccountsQuery;
+import org.strongroom.projections.api.AccountQueries.ListTransactionsQuery;
+import org.strongroom.projections.api.AccountQueries.TransactionPage;
+import org.strongroom.projections.api.FindCustomerQuery;
+import org.strongroom.projections.api.Projections;
+import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.account.v1.CloseAccountRequest;
+import org.strongroom.proto.account.v1.CloseAccountResponse;
+import org.strongroom.proto.account.v1.DepositFundsRequest;
+import org.strongroom.proto.account.v1.DepositFundsResponse;
+import org.strongroom.proto.account.v1.FreezeAccountRequest;
+import org.strongroom.proto.account.v1.FreezeAccountResponse;
+import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.account.v1.GetAccountResponse;
+import org.strongroom.proto.account.v1.ListAccountsRequest;
+import org.strongroom.proto.account.v1.ListAccountsResponse;
+import org.strongroom.proto.account.v1.ListTransactionsRequest;
+import org.strongroom.proto.account.v1.ListTransactionsResponse;
+import org.strongroom.proto.account.v1.OpenAccountRequest;
+import org.strongroom.proto.account.v1.OpenAccountResponse;
+import org.strongroom.proto.account.v1.PlaceHoldRequest;
+import org.strongroom.proto.account.v1.PlaceHoldResponse;
+import org.strongroom.proto.account.v1.ReleaseHoldRequest;
+import org.strongroom.proto.account.v1.ReleaseHoldResponse;
+import org.strongroom.proto.account.v1.UnfreezeAccountRequest;
+import org.strongroom.proto.account.v1.UnfreezeAccountResponse;
+import org.strongroom.proto.account.v1.WithdrawFundsRequest;
+import org.strongroom.proto.account.v1.WithdrawFundsResponse;
+
+/** strongroom.account.v1.AccountService: wire mapping; the Account aggregate decides. */
+@Service
+public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBase {
+
+    static final int ACCOUNTS_PAGE_DEFAULT = 20;
+    static final int ACCOUNTS_PAGE_MAX = 100;
+    static final int TRANSACTIONS_PAGE_DEFAULT = 50;
+    static final int TRANSACTIONS_PAGE_MAX = 200;
+    /** Holds longer than this are a mistake in the caller's clock or units. */
+    static final Duration MAX_HOLD_DURATION = Duration.ofDays(400);
+
+    private static final CommandDispatcher.NotFound ACCOUNT_NOT_FOUND = new CommandDispatcher.NotFound(
+            ErrorReason.ACCOUNT_NOT_FOUND, "account_id", "no such account");
+
+    private final IdempotentExecutor idempotent;
+    private final CommandDispatcher commands;
+    private final QueryGateway queries;
+    private final ProjectionReads reads;
+    private final Clock clock;
+
+    public AccountGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
+                              ProjectionReads reads, Clock clock) {
+        this.idempotent = idempotent;
+        this.commands = commands;
+        this.queries = queries;
+        this.reads = reads;
+        this.clock = clock;
+    }
+
+    @Override
+    public void openAccount(OpenAccountRequest request, StreamObserver<OpenAccountResponse> response) {
+        String customerId = Ids.require("customer_id", request.getCustomerId());
+        reply(response, idempotent.execute(AccountServiceGrpc.getOpenAccountMethod().getFullMethodName(), request,
+                OpenAccountResponse.parser(), () -> {
+                    Violations violations = new Violations();
+                    Money overdraft = request.hasOverdraftLimit()
+                            ? MoneyMapper.fromProto("overdraft_limit", true, request.getOverdraftLimit(), violations)
+                            : null;
+                    violations.throwIfAny();
+                    reads.requireServing(Projections.CUSTOMER_VIEW);
+                    CustomerDetails customer = queries.query(new FindCustomerQuery(customerId),
+                                    ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join()
+                            .orElseThrow(() -> DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND,
+                                    "no such customer", Map.of("customer_id", customerId)));
+                    String accountId = UUID.randomUUID().toString();
+                    AccountDetails account = commands.create(new OpenAccountCommand(accountId, customerId,
+                            customer.dateOfBirth(), AccountMapper.fromProto(request.getProduct()),
+                            request.getCurrencyCode(), overdraft), request.getRequestId());
+                    return new Effect<>(OpenAccountResponse.newBuilder()
+                            .setAccount(AccountMapper.toProto(account)).build(), accountId);
+                }));
+    }
+
+    @Override
+    public void getAccount(GetAccountRequest request, StreamObserver<GetAccountResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        AccountDetails account = findAccount(accountId);
+        reply(response, GetAccountResponse.newBuilder().setAccount(AccountMapper.toProto(account)).build());
+    }
+
+    @Override
+    public void listAccounts(ListAccountsRequest request, StreamObserver<ListAccountsResponse> response) {
+        String customerId = Ids.require("customer_id", request.getCustomerId());
+        int pageSize = PageTokens.pageSize(request.getPageSize(), ACCOUNTS_PAGE_DEFAULT, ACCOUNTS_PAGE_MAX);
+        long after = PageTokens.decode("accounts:" + customerId, request.getPageToken(), 0);
+        reads.requireServing(Projections.CUSTOMER_VIEW, Projections.ACCOUNT_VIEW);
+        boolean known = queries.query(new FindCustomerQuery(customerId),
+                ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join().isPresent();
+        if (!known) {
+            throw DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND, "no such customer",
+                    Map.of("customer_id", customerId));
+        }
+        AccountPage page = queries.query(new ListAccountsQuery(customerId, after, pageSize), AccountPage.class).join();
+        ListAccountsResponse.Builder answer = ListAccountsResponse.newBuilder();
+        page.accounts().forEach(account -> answer.addAccounts(AccountMapper.toProto(account)));
+        if (page.more()) {
+            answer.setNextPageToken(PageTokens.encode("accounts:" + customerId, page.lastPosition()));
+        }
+        reply(response, answer.build());
+    }
+
+    @Override
+    public void depositFunds(DepositFundsRequest request, StreamObserver<DepositFundsResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        reply(response, mutate(AccountServiceGrpc.getDepositFundsMethod().getFullMethodName(), request,
+                DepositFundsResponse.parser(), accountId, () -> {
+                    Violations violations = new Violations();
+                    Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+                    violations.throwIfAny();
+                    String transactionId = UUID.randomUUID().toString();
+                    AccountDetails account = commands.send(new DepositFundsCommand(accountId, transactionId, amount,
+                            AccountMapper.fromProto(request.hasCounterparty(), request.getCounterparty())),
+                            request.getRequestId(), ACCOUNT_NOT_FOUND);
+                    return DepositFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
+                            .setTransactionId(transactionId).build();
+                }));
+    }
+
+    @Override
+    public void withdrawFunds(WithdrawFundsRequest request, StreamObserver<WithdrawFundsResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        reply(response, mutate(AccountServiceGrpc.getWithdrawFundsMethod().getFullMethodName(), request,
+                WithdrawFundsResponse.parser(), accountId, () -> {
+                    Violations violations = new Violations();
+                    Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+                    violations.throwIfAny();
+                    String transactionId = UUID.randomUUID().toString();
+                    AccountDetails account = commands.send(new WithdrawFundsCommand(accountId, transactionId, amount,
+                            AccountMapper.fromProto(request.hasCounterparty(), request.getCounterparty())),
+                            request.getRequestId(), ACCOUNT_NOT_FOUND);
+                    return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
+                            .setTransactionId(transactionId).build();
+                }));
+    }
+
+    @Override
+    public void placeHold(PlaceHoldRequest request, StreamObserver<PlaceHoldResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        reply(response, mutate(AccountServiceGrpc.getPlaceHoldMethod().getFullMethodName(), request,
+                PlaceHoldResponse.parser(), accountId, () -> {
+                    Violations violations = new Violations();
+                    Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+                    Instant expireTime = null;
+                    if (request.hasExpireTime()) {
+                        expireTime = ProtoTime.fromProto(request.getExpireTime());
+                        Instant now = clock.instant();
+                        if (expireTime == null || !expireTime.isAfter(now)) {
+                            violations.add("expire_time", "must be in the future");
+                        } else if (expireTime.isAfter(now.plus(MAX_HOLD_DURATION))) {
+                            violations.add("expire_time", "must be within " + MAX_HOLD_DURATION.toDays() + " days");
+                        }
+                    }
+                    violations.throwIfAny();
+                    String holdId = UUID.randomUUID().toString();
+                    AccountDetails account = commands.send(new PlaceHoldCommand(accountId, holdId, amount,
+                            request.getReason(), expireTime), request.getRequestId(), ACCOUNT_NOT_FOUND);
+                    return PlaceHoldResponse.newBuilder().setAccount(AccountMapper.toProto(account))
+                            .setHoldId(holdId).build();
+                }));
+    }
+
+    @Override
+    public void releaseHold(ReleaseHoldRequest request, StreamObserver<ReleaseHoldResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        String holdId = Ids.require("hold_id", request.getHoldId());
+        reply(response, mutate(AccountServiceGrpc.getReleaseHoldMethod().getFullMethodName(), request,
+                ReleaseHoldResponse.parser(), accountId, () -> ReleaseHoldResponse.newBuilder()
+                        .setAccount(AccountMapper.toProto(sendToAccount(new ReleaseHoldCommand(accountId, holdId),
+                                request.getRequestId(), ACCOUNT_NOT_FOUND))).build()));
+    }
+
+    @Override
+    public void freezeAccount(FreezeAccountRequest request, StreamObserver<FreezeAccountResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        reply(response, mutate(AccountServiceGrpc.getFreezeAccountMethod().getFullMethodName(), request,
+                FreezeAccountResponse.parser(), accountId, () -> FreezeAccountResponse.newBuilder()
+                        .setAccount(AccountMapper.toProto(sendToAccount(new FreezeAccountCommand(accountId,
+                                        AccountMapper.fromProto(request.getScope()), request.getReason()),
+                                request.getRequestId(), ACCOUNT_NOT_FOUND))).build()));
+    }
+
+    @Override
+    public void unfreezeAccount(UnfreezeAccountRequest request, StreamObserver<UnfreezeAccountResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        reply(response, mutate(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), request,
+                UnfreezeAccountResponse.parser(), accountId, () -> UnfreezeAccountResponse.newBuilder()
+                        .setAccount(AccountMapper.toProto(sendToAccount(new UnfreezeAccountCommand(accountId,
+                                request.getReason()), request.getRequestId(), ACCOUNT_NOT_FOUND))).build()));
+    }
+
+    @Override
+    public void closeAccount(CloseAccountRequest request, StreamObserver<CloseAccountResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        reply(response, mutate(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), request,
+                CloseAccountResponse.parser(), accountId, () -> CloseAccountResponse.newBuilder()
+                        .setAccount(AccountMapper.toProto(sendToAccount(new CloseAccountCommand(accountId),
+                                request.getRequestId(), ACCOUNT_NOT_FOUND))).build()));
+    }
+
+    @Override
+    public void listTransactions(ListTransactionsRequest request, StreamObserver<ListTransactionsResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        int pageSize = PageTokens.pageSize(request.getPageSize(), TRANSACTIONS_PAGE_DEFAULT, TRANSACTIONS_PAGE_MAX);
+        long before = PageTokens.decode("transactions:" + accountId, request.getPageToken(), Long.MAX_VALUE);
+        findAccount(accountId);
+        reads.requireServing(Projections.ACCOUNT_TRANSACTIONS);
+        TransactionPage page = queries.query(new ListTransactionsQuery(accountId, before, pageSize),
+                TransactionPage.class).join();
+        ListTransactionsResponse.Builder answer = ListTransactionsResponse.newBuilder();
+        page.transactions().forEach(transaction -> answer.addTransactions(AccountMapper.toProto(transaction)));
+        if (page.more()) {
+            answer.setNextPageToken(PageTokens.encode("transactions:" + accountId, page.lastSequence()));
+        }
+        reply(response, answer.build());
+    }
+
+    private AccountDetails sendToAccount(Object command, String requestId, CommandDispatcher.NotFound notFound) {
+        return commands.send(command, requestId, notFound);
+    }
+
+    private AccountDetails findAccount(String accountId) {
+        reads.requireServing(Projections.ACCOUNT_VIEW);
+        Optional<AccountDetails> account = queries.query(new FindAccountQuery(accountId),
+                ResponseTypes.optionalInstanceOf(AccountDetails.class)).join();
+        return account.orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account",
+                Map.of("account_id", accountId)));
+    }
+
+    private <R extends com.google.protobuf.Message> R mutate(String method, com.google.protobuf.Message request,
+                                                             com.google.protobuf.Parser<R> parser, String accountId,
+                                                             java.util.function.Supplier<R> action) {
+        return idempotent.execute(method, request, parser, accountId, () -> new Effect<>(action.get(), accountId));
+    }
+
+    private static <R> void reply(StreamObserver<R> response, R answer) {
+        response.onNext(answer);
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,148 @@
+package org.strongroom.gateway.admin;
+
+import com.google.rpc.Code;
+import io.grpc.stub.StreamObserver;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import org.axonframework.config.EventProcessingConfiguration;
+import org.axonframework.eventhandling.EventTrackerStatus;
+import org.axonframework.eventhandling.StreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
+import org.axonframework.eventhandling.tokenstore.TokenStore;
+import org.axonframework.common.transaction.TransactionManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.strongroom.gateway.grpc.CallerContext;
+import org.strongroom.gateway.grpc.ErrorStatuses;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Role;
+import org.strongroom.projections.api.Projections;
+import org.strongroom.proto.admin.v1.ListProjectionsRequest;
+import org.strongroom.proto.admin.v1.ListProjectionsResponse;
+import org.strongroom.proto.admin.v1.Projection;
+import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
+import org.strongroom.proto.admin.v1.ProjectionState;
+import org.strongroom.proto.admin.v1.RebuildProjectionRequest;
+import org.strongroom.proto.admin.v1.RebuildProjectionResponse;
+
+/**
+ * strongroom.admin.v1.ProjectionAdminService: where each read model stands, and rebuilding one from the
+ * events (stop, reset tokens, which clears the tables through the projection's reset handler, start).
+ */
+@Service
+public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.ProjectionAdminServiceImplBase {
+
+    private static final Logger log = LoggerFactory.getLogger(ProjectionAdminGrpcService.class);
+    private static final Set<Role> READERS = EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM);
+    private static final Set<Role> REBUILDERS = EnumSet.of(Role.OPERATOR, Role.SYSTEM);
+
+    private final EventProcessingConfiguration processing;
+    private final TokenStore tokenStore;
+    private final TransactionManager transactionManager;
+    private final JdbcTemplate jdbc;
+    private final IdempotentExecutor idempotent;
+
+    public ProjectionAdminGrpcService(EventProcessingConfiguration processing, TokenStore tokenStore,
+                                      TransactionManager transactionManager, JdbcTemplate jdbc,
+                                      IdempotentExecutor idempotent) {
+        this.processing = processing;
+        this.tokenStore = tokenStore;
+        this.transactionManager = transactionManager;
+        this.jdbc = jdbc;
+        this.idempotent = idempotent;
+    }
+
+    @Override
+    public void listProjections(ListProjectionsRequest request, StreamObserver<ListProjectionsResponse> response) {
+        requireRole(READERS);
+        long head = head();
+        ListProjectionsResponse.Builder answer = ListProjectionsResponse.newBuilder();
+        for (String name : Projections.ALL) {
+            answer.addProjections(describe(name, processor(name), head));
+        }
+        response.onNext(answer.build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void rebuildProjection(RebuildProjectionRequest request, StreamObserver<RebuildProjectionResponse> response) {
+        requireRole(REBUILDERS);
+        String name = request.getName();
+        if (name.isEmpty()) {
+            throw DomainException.invalidField("name", "is required, one of " + Projections.ALL);
+        }
+        StreamingEventProcessor processor = processor(name);
+        RebuildProjectionResponse answer = idempotent.execute(
+                ProjectionAdminServiceGrpc.getRebuildProjectionMethod().getFullMethodName(), request,
+                RebuildProjectionResponse.parser(), null, () -> {
+                    rebuild(name, processor);
+                    return new Effect<>(RebuildProjectionResponse.newBuilder()
+                            .setProjection(describe(name, processor, head())).build(), null);
+                });
+        response.onNext(answer);
+        response.onCompleted();
+    }
+
+    private void rebuild(String name, StreamingEventProcessor processor) {
+        log.info("rebuilding projection {} from the events", name);
+        processor.shutDown();
+        // resetTokens runs the projection's @ResetHandler (clearing its tables) and rewinds every segment;
+        // until the replay passes the old position, isReplaying() is true and reads say so.
+        transactionManager.executeInTransaction(processor::resetTokens);
+        processor.start();
+    }
+
+    private StreamingEventProcessor processor(String name) {
+        if (!Projections.ALL.contains(name)) {
+            throw DomainException.notFound(ErrorReason.PROJECTION_NOT_FOUND, "no projection named " + name,
+                    Map.of("name", name));
+        }
+        return processing.eventProcessor(name, StreamingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("projection " + name + " has no streaming processor"));
+    }
+
+    private Projection describe(String name, StreamingEventProcessor processor, long head) {
+        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
+        long position = Long.MAX_VALUE;
+        for (EventTrackerStatus segment : status.values()) {
+            TrackingToken token = WrappedToken.unwrapUpperBound(segment.getTrackingToken());
+            position = Math.min(position, token == null ? -1 : token.position().orElse(-1));
+        }
+        if (status.isEmpty()) {
+            position = -1;
+        }
+        ProjectionState state = !processor.isRunning() || processor.isError() ? ProjectionState.PROJECTION_STATE_STOPPED
+                : processor.isReplaying() ? ProjectionState.PROJECTION_STATE_REBUILDING
+                : ProjectionState.PROJECTION_STATE_RUNNING;
+        int totalSegments = transactionManager.fetchInTransaction(() -> tokenStore.fetchSegments(name).length);
+        return Projection.newBuilder()
+                .setName(name)
+                .setState(state)
+                .setPosition(position)
+                .setHead(head)
+                .setLag(Math.max(0, head - position))
+                .setClaimedSegments(status.size())
+                .setTotalSegments(totalSegments)
+                .build();
+    }
+
+    private long head() {
+        Long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        return head == null ? -1 : head;
+    }
+
+    private static void requireRole(Set<Role> allowed) {
+        Role role = CallerContext.current().role();
+        if (!allowed.contains(role)) {
+            throw ErrorStatuses.exception(Code.PERMISSION_DENIED, ErrorReason.ROLE_NOT_PERMITTED,
+                    "role " + role + " may not call this method", Map.of("role", role.name()));
+        }
+    }
+}

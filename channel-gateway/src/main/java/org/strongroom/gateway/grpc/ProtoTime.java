@@ -1,0 +1,31 @@
+package org.strongroom.gateway.grpc;
+
+import com.google.protobuf.Timestamp;
+import com.google.type.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+
+/** Dates and instants on the wire. */
+public final class ProtoTime {
+
+    private ProtoTime() {
+    }
+
+    public static Date toProto(LocalDate date) {
+        return Date.newBuilder().setYear(date.getYear()).setMonth(date.getMonthValue()).setDay(date.getDayOfMonth())
+                .build();
+    }
+
+    public static Timestamp toProto(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    /** The instant, or null with a violation if outside the range google.protobuf.Timestamp allows. */
+    public static Instant fromProto(Timestamp timestamp) {
+        if (timestamp.getSeconds() < -62135596800L || timestamp.getSeconds() > 253402300799L
+                || timestamp.getNanos() < 0 || timestamp.getNanos() > 999_999_999) {
+            return null;
+        }
+        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    }
+}
