@@ -20,6 +20,7 @@ import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
+import org.strongroom.gateway.projection.ProjectionRebuilds;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Role;
@@ -48,15 +49,17 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
     private final TransactionManager transactionManager;
     private final JdbcTemplate jdbc;
     private final IdempotentExecutor idempotent;
+    private final ProjectionRebuilds rebuilds;
 
     public ProjectionAdminGrpcService(EventProcessingConfiguration processing, TokenStore tokenStore,
                                       TransactionManager transactionManager, JdbcTemplate jdbc,
-                                      IdempotentExecutor idempotent) {
+                                      IdempotentExecutor idempotent, ProjectionRebuilds rebuilds) {
         this.processing = processing;
         this.tokenStore = tokenStore;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.idempotent = idempotent;
+        this.rebuilds = rebuilds;
     }
 
     @Override
@@ -92,6 +95,7 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
 
     private void rebuild(String name, StreamingEventProcessor processor) {
         log.info("rebuilding projection {} from the events", name);
+        rebuilds.begin(name);
         processor.shutDown();
         // resetTokens runs the projection's @ResetHandler (clearing its tables) and rewinds every segment;
         // until the replay passes the old position, isReplaying() is true and reads say so.
@@ -112,14 +116,14 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
         Map<Integer, EventTrackerStatus> status = processor.processingStatus();
         long position = Long.MAX_VALUE;
         for (EventTrackerStatus segment : status.values()) {
-            TrackingToken token = WrappedToken.unwrapUpperBound(segment.getTrackingToken());
+            TrackingToken token = WrappedToken.unwrapLowerBound(segment.getTrackingToken());
             position = Math.min(position, token == null ? -1 : token.position().orElse(-1));
         }
         if (status.isEmpty()) {
             position = -1;
         }
         ProjectionState state = !processor.isRunning() || processor.isError() ? ProjectionState.PROJECTION_STATE_STOPPED
-                : processor.isReplaying() ? ProjectionState.PROJECTION_STATE_REBUILDING
+                : rebuilds.isRebuilding(name) ? ProjectionState.PROJECTION_STATE_REBUILDING
                 : ProjectionState.PROJECTION_STATE_RUNNING;
         int totalSegments = transactionManager.fetchInTransaction(() -> tokenStore.fetchSegments(name).length);
         return Projection.newBuilder()

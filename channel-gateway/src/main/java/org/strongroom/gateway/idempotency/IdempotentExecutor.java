@@ -101,7 +101,7 @@ public class IdempotentExecutor {
                     jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", lockId("aggregate", aggregateId));
                 }
                 Effect<R> effect = action.get();
-                long position = positionOf(effect.aggregateId());
+                Long position = positionOf(effect.aggregateId());
                 // A client that gave up must not learn of a success it cannot see; roll back instead.
                 Deadlines.check("commit");
                 store(key, fingerprint, true, effect.response().toByteArray(), position);

@@ -28,12 +28,14 @@ public class ProjectionBarrier {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final EventProcessingConfiguration processing;
+    private final ProjectionRebuilds rebuilds;
     private final List<String> processingGroups;
 
-    public ProjectionBarrier(EventProcessingConfiguration processing,
+    public ProjectionBarrier(EventProcessingConfiguration processing, ProjectionRebuilds rebuilds,
                              @Value("${strongroom.read-your-writes-projections}")
                              List<String> processingGroups) {
         this.processing = processing;
+        this.rebuilds = rebuilds;
         this.processingGroups = List.copyOf(processingGroups);
     }
 
@@ -44,7 +46,7 @@ public class ProjectionBarrier {
                     .eventProcessor(group, StreamingEventProcessor.class)
                     .orElseThrow(() -> new IllegalStateException("no streaming processor " + group));
             // A rebuilding projection answers reads with PROJECTION_REBUILDING; waiting for it helps no one.
-            while (!processor.isReplaying() && !hasHandled(processor, globalIndex)) {
+            while (!rebuilds.isRebuilding(group) && !hasHandled(processor, globalIndex)) {
                 if (Deadlines.remainingNanos() <= 0) {
                     throw ErrorStatuses.exception(Code.DEADLINE_EXCEEDED, ErrorReason.DEADLINE_EXCEEDED,
                             "the change is committed but projection " + group
@@ -75,7 +77,7 @@ public class ProjectionBarrier {
     }
 
     private static boolean covers(TrackingToken token, long globalIndex) {
-        TrackingToken position = WrappedToken.unwrapUpperBound(token);
+        TrackingToken position = WrappedToken.unwrapLowerBound(token);
         if (position instanceof GapAwareTrackingToken gapAware) {
             return gapAware.getIndex() >= globalIndex && !gapAware.getGaps().contains(globalIndex);
         }

@@ -2,8 +2,6 @@ package org.strongroom.gateway.projection;
 
 import com.google.rpc.Code;
 import java.util.Map;
-import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.springframework.stereotype.Component;
 import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.kernel.ErrorReason;
@@ -12,17 +10,15 @@ import org.strongroom.kernel.ErrorReason;
 @Component
 public class ProjectionReads {
 
-    private final EventProcessingConfiguration processing;
+    private final ProjectionRebuilds rebuilds;
 
-    public ProjectionReads(EventProcessingConfiguration processing) {
-        this.processing = processing;
+    public ProjectionReads(ProjectionRebuilds rebuilds) {
+        this.rebuilds = rebuilds;
     }
 
     public void requireServing(String... projections) {
         for (String projection : projections) {
-            boolean rebuilding = processing.eventProcessor(projection, StreamingEventProcessor.class)
-                    .map(StreamingEventProcessor::isReplaying).orElse(false);
-            if (rebuilding) {
+            if (rebuilds.isRebuilding(projection)) {
                 throw ErrorStatuses.exception(Code.UNAVAILABLE, ErrorReason.PROJECTION_REBUILDING,
                         "projection " + projection + " is being rebuilt from the events; retry shortly",
                         Map.of("projection", projection));

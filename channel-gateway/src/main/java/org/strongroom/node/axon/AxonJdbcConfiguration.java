@@ -17,6 +17,7 @@ import org.axonframework.eventsourcing.eventstore.jdbc.JdbcEventStorageEngine;
 import org.axonframework.eventsourcing.eventstore.jdbc.JdbcSQLErrorCodesResolver;
 import org.axonframework.messaging.correlation.CorrelationDataProvider;
 import org.axonframework.serialization.Serializer;
+import org.axonframework.serialization.jackson3.Jackson3SerializerCustomizer;
 import org.axonframework.serialization.upcasting.event.EventUpcaster;
 import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
@@ -26,6 +27,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 /**
  * Axon on PostgreSQL through JDBC, declared by hand: Axon 4.13's own JDBC auto-configuration backs off
@@ -105,6 +107,17 @@ public class AxonJdbcConfiguration {
                         .setOwnerColumn("owner")
                         .build())
                 .build();
+    }
+
+    /**
+     * Replay tokens (written when a projection is rebuilt) carry a polymorphic context; Jackson 3 refuses
+     * polymorphic types without an allow-list, so allow Axon's own types and nothing else.
+     */
+    @Bean
+    Jackson3SerializerCustomizer axonJsonTypes() {
+        return builder -> builder.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder()
+                .allowIfSubType("org.axonframework.")
+                .build());
     }
 
     @Bean
