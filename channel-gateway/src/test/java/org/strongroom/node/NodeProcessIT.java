@@ -31,7 +31,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.strongroom.gateway.AccountFixtures;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
+import org.strongroom.proto.account.v1.Account;
+import org.strongroom.proto.account.v1.AccountProduct;
+import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.account.v1.OpenAccountRequest;
+import org.strongroom.proto.account.v1.PlaceHoldRequest;
 import org.strongroom.proto.customer.v1.Customer;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
 import org.strongroom.proto.customer.v1.GetCustomerRequest;
@@ -120,6 +127,62 @@ class NodeProcessIT {
         assertThat(shutdownLog).as("quiet shutdown").doesNotContain("Exception").doesNotContain(" ERROR ");
     }
 
+    @Test
+    void aHoldExpiringWhileTheNodeIsDownExpiresWhenItStartsAgain() throws Exception {
+        Ports ports = Ports.free();
+        Path dataDir = workDir.resolve("var");
+        String accountId;
+        Instant expiry;
+        Process first = startNode(dataDir, ports, "hold-first.log");
+        try (Client client = new Client(ports.grpc())) {
+            client.awaitServing();
+            String customerId = client.customers().registerCustomer(registration("doc-h", "req-h").build())
+                    .getCustomer().getCustomerId();
+            accountId = client.accounts().openAccount(OpenAccountRequest.newBuilder().setRequestId("open-h")
+                    .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
+                    .setCurrencyCode("EUR").build()).getAccount().getAccountId();
+            client.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(100, 0)));
+            expiry = Instant.now().plusSeconds(6);
+            Account held = client.accounts().placeHold(PlaceHoldRequest.newBuilder().setRequestId("hold-h")
+                    .setAccountId(accountId).setAmount(AccountFixtures.eur(40, 0)).setReason("card authorisation")
+                    .setExpireTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(expiry.getEpochSecond()))
+                    .build()).getAccount();
+            assertThat(held.getAvailable().getUnits()).isEqualTo(60);
+        }
+        first.destroy(); // SIGTERM: a clean stop well before the hold's expiry
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        while (Instant.now().isBefore(expiry.plusSeconds(1))) {
+            Thread.sleep(200); // the node is down when the hold expires
+        }
+
+        Process second = startNode(dataDir, ports, "hold-second.log");
+        try (Client client = new Client(ports.grpc())) {
+            client.awaitServing();
+            Account account = null;
+            Instant giveUp = Instant.now().plusSeconds(60);
+            while (Instant.now().isBefore(giveUp)) {
+                account = client.accounts().getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build())
+                        .getAccount();
+                if (account.getHoldsCount() == 0) {
+                    break;
+                }
+                Thread.sleep(250);
+            }
+            assertThat(account.getHoldsList()).as("the persistent deadline fired after the restart").isEmpty();
+            assertThat(account.getAvailable().getUnits()).isEqualTo(100);
+        }
+        try (Connection db = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/strongroom", "postgres", "");
+             Statement statement = db.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%HoldExpiredEvent'")) {
+            rows.next();
+            assertThat(rows.getLong(1)).as("expired exactly once").isEqualTo(1);
+        }
+        second.destroy();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
     private Process startNode(Path dataDir, Ports ports, String logName) throws IOException {
         String jar = System.getProperty("strongroom.node.jar", "target/strongroom-node.jar");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
@@ -202,6 +265,12 @@ class NodeProcessIT {
                 Thread.sleep(500);
             }
             throw new AssertionError("node did not become SERVING within " + START_TIMEOUT);
+        }
+
+        AccountServiceGrpc.AccountServiceBlockingStub accounts() {
+            return AccountServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(AccountFixtures.teller()))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS);
         }
 
         CustomerServiceGrpc.CustomerServiceBlockingStub customers() {
