@@ -11,7 +11,7 @@ CREATE TABLE account_view (
     freeze_reason         VARCHAR(600),
     status                VARCHAR(16)    NOT NULL,
     opening_business_date DATE           NOT NULL,
-    -- global index of the opening event: a stable order for listing
+    -- global index of the opening event in the event store: the order accounts were opened in
     opened_position       BIGINT         NOT NULL,
     -- aggregate sequence number of the last event applied: redelivered events are skipped
     last_sequence         BIGINT         NOT NULL,

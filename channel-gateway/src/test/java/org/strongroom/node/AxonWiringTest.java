@@ -11,7 +11,7 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.SimpleDeadlineManager;
 import org.axonframework.deadline.dbscheduler.DbSchedulerDeadlineManager;
-import org.axonframework.eventhandling.pooled.PooledStreamingEventProcessor;
+import org.axonframework.eventhandling.TrackingEventProcessor;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventhandling.tokenstore.jdbc.JdbcTokenStore;
 import org.axonframework.eventsourcing.eventstore.EmbeddedEventStore;
@@ -22,7 +22,7 @@ import org.axonframework.serialization.jackson3.Jackson3Serializer;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.strongroom.projections.customer.CustomerViewProjection;
+import org.strongroom.projections.api.Projections;
 
 /**
  * Guards against the Boot 4 trap (shared/STACK.md): Axon silently falling back to a no-op transaction
@@ -83,8 +83,9 @@ class AxonWiringTest extends NodeTest {
     }
 
     @Test
-    void customerViewIsAPooledStreamingProcessorOnTheEventStore() {
-        assertThat(processing.eventProcessor(CustomerViewProjection.PROCESSING_GROUP))
-                .get().isInstanceOf(PooledStreamingEventProcessor.class);
+    void projectionsAreTrackingProcessorsOnTheEventStore() {
+        for (String projection : Projections.ALL) {
+            assertThat(processing.eventProcessor(projection)).get().isInstanceOf(TrackingEventProcessor.class);
+        }
     }
 }

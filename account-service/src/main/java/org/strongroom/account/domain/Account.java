@@ -2,6 +2,7 @@ package org.strongroom.account.domain;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.Period;
@@ -26,6 +27,7 @@ import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
 import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
 import org.strongroom.account.api.AccountDetails;
+import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.account.api.AccountEvents.AccountClosedEvent;
 import org.strongroom.account.api.AccountEvents.AccountFrozenEvent;
 import org.strongroom.account.api.AccountEvents.AccountOpenedEvent;
@@ -54,7 +56,8 @@ public class Account {
 
     static final String HOLD_EXPIRY = "hold-expiry";
     static final int MINIMUM_AGE_YEARS = 18;
-    static final int MAX_TEXT_LENGTH = 140;
+    /** Largest balance an account may hold, in currency units: far beyond any real account, far below overflow. */
+    static final BigDecimal MAX_BALANCE_UNITS = new BigDecimal("1000000000000000");
 
     @AggregateIdentifier
     private String accountId;
@@ -77,7 +80,7 @@ public class Account {
 
     Account(OpenAccountCommand command, LocalDate businessDate) {
         Violations violations = new Violations();
-        Currency currency = AccountRules.checkCurrency(command.currencyCode(), violations);
+        Currency currency = AccountFieldRules.checkCurrency(command.currencyCode(), violations);
         if (command.product() == null) {
             violations.add("product", "is required");
         }
@@ -113,8 +116,15 @@ public class Account {
             throw frozen("credits");
         }
         Money amount = requireAmount(command.amount());
-        Counterparty counterparty = AccountRules.checkCounterparty(command.counterparty());
-        apply(new FundsDepositedEvent(accountId, command.transactionId(), amount, counterparty, balance.plus(amount)));
+        Counterparty counterparty = AccountFieldRules.checkCounterparty(command.counterparty());
+        Money after = balance.plus(amount);
+        if (after.amount().compareTo(MAX_BALANCE_UNITS) > 0) {
+            throw DomainException.rule(ErrorReason.BALANCE_LIMIT_EXCEEDED,
+                    "the deposit would take the balance above the largest balance an account may hold",
+                    Map.of("account_id", accountId, "maximum_balance", MAX_BALANCE_UNITS.toPlainString(),
+                            "currency_code", currency.getCurrencyCode()));
+        }
+        apply(new FundsDepositedEvent(accountId, command.transactionId(), amount, counterparty, after));
         return details();
     }
 
@@ -125,7 +135,7 @@ public class Account {
             throw frozen("debits");
         }
         Money amount = requireAmount(command.amount());
-        Counterparty counterparty = AccountRules.checkCounterparty(command.counterparty());
+        Counterparty counterparty = AccountFieldRules.checkCounterparty(command.counterparty());
         requireAvailable(amount);
         apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
         return details();
@@ -138,7 +148,7 @@ public class Account {
             throw frozen("holds");
         }
         Money amount = requireAmount(command.amount());
-        String reason = AccountRules.checkText("reason", command.reason());
+        String reason = AccountFieldRules.checkText("reason", command.reason());
         requireAvailable(amount);
         apply(new HoldPlacedEvent(accountId, command.holdId(), amount, reason, command.expireTime()));
         if (command.expireTime() != null) {
@@ -177,7 +187,7 @@ public class Account {
         if (command.scope() == null) {
             violations.add("scope", "is required: DEBITS or ALL");
         }
-        String reason = AccountRules.checkText("reason", command.reason(), violations);
+        String reason = AccountFieldRules.checkText("reason", command.reason(), violations);
         violations.throwIfAny();
         if (command.scope() != freezeScope || !reason.equals(freezeReason)) {
             apply(new AccountFrozenEvent(accountId, command.scope(), reason));
@@ -188,7 +198,7 @@ public class Account {
     @CommandHandler
     AccountDetails handle(UnfreezeAccountCommand command) {
         requireOpen();
-        String reason = AccountRules.checkText("reason", command.reason());
+        String reason = AccountFieldRules.checkText("reason", command.reason());
         if (freezeScope == null) {
             throw DomainException.rule(ErrorReason.ACCOUNT_NOT_FROZEN, "the account is not frozen",
                     Map.of("account_id", accountId));

@@ -19,6 +19,8 @@ import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
 import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
 import org.strongroom.account.api.AccountDetails;
+import org.strongroom.account.api.AccountFieldRules;
+import org.strongroom.account.api.Counterparty;
 import org.strongroom.customer.api.CustomerDetails;
 import org.strongroom.gateway.command.CommandDispatcher;
 import org.strongroom.gateway.grpc.Ids;
@@ -98,6 +100,10 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         reply(response, idempotent.execute(AccountServiceGrpc.getOpenAccountMethod().getFullMethodName(), request,
                 OpenAccountResponse.parser(), () -> {
                     Violations violations = new Violations();
+                    AccountFieldRules.checkCurrency(request.getCurrencyCode(), violations);
+                    if (AccountMapper.fromProto(request.getProduct()) == null) {
+                        violations.add("product", "is required");
+                    }
                     Money overdraft = request.hasOverdraftLimit()
                             ? MoneyMapper.fromProto("overdraft_limit", true, request.getOverdraftLimit(), violations)
                             : null;
@@ -127,7 +133,8 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     public void listAccounts(ListAccountsRequest request, StreamObserver<ListAccountsResponse> response) {
         String customerId = Ids.require("customer_id", request.getCustomerId());
         int pageSize = PageTokens.pageSize(request.getPageSize(), ACCOUNTS_PAGE_DEFAULT, ACCOUNTS_PAGE_MAX);
-        long after = PageTokens.decode("accounts:" + customerId, request.getPageToken(), 0);
+        String list = "accounts:" + customerId;
+        long after = position(PageTokens.decode(list, request.getPageToken()), -1);
         reads.requireServing(Projections.CUSTOMER_VIEW, Projections.ACCOUNT_VIEW);
         boolean known = queries.query(new FindCustomerQuery(customerId),
                 ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join().isPresent();
@@ -135,11 +142,12 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
             throw DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND, "no such customer",
                     Map.of("customer_id", customerId));
         }
-        AccountPage page = queries.query(new ListAccountsQuery(customerId, after, pageSize), AccountPage.class).join();
+        AccountPage page = queries.query(new ListAccountsQuery(customerId, after, pageSize), AccountPage.class)
+                .join();
         ListAccountsResponse.Builder answer = ListAccountsResponse.newBuilder();
         page.accounts().forEach(account -> answer.addAccounts(AccountMapper.toProto(account)));
         if (page.more()) {
-            answer.setNextPageToken(PageTokens.encode("accounts:" + customerId, page.lastPosition()));
+            answer.setNextPageToken(PageTokens.encode(list, Long.toString(page.lastPosition())));
         }
         reply(response, answer.build());
     }
@@ -151,10 +159,13 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                 DepositFundsResponse.parser(), accountId, () -> {
                     Violations violations = new Violations();
                     Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+                    Counterparty counterparty = AccountMapper.fromProto(request.hasCounterparty(),
+                            request.getCounterparty());
+                    AccountFieldRules.checkCounterparty(counterparty, violations);
                     violations.throwIfAny();
                     String transactionId = UUID.randomUUID().toString();
                     AccountDetails account = commands.send(new DepositFundsCommand(accountId, transactionId, amount,
-                            AccountMapper.fromProto(request.hasCounterparty(), request.getCounterparty())),
+                            counterparty),
                             request.getRequestId(), ACCOUNT_NOT_FOUND);
                     return DepositFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
                             .setTransactionId(transactionId).build();
@@ -168,10 +179,13 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                 WithdrawFundsResponse.parser(), accountId, () -> {
                     Violations violations = new Violations();
                     Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+                    Counterparty counterparty = AccountMapper.fromProto(request.hasCounterparty(),
+                            request.getCounterparty());
+                    AccountFieldRules.checkCounterparty(counterparty, violations);
                     violations.throwIfAny();
                     String transactionId = UUID.randomUUID().toString();
                     AccountDetails account = commands.send(new WithdrawFundsCommand(accountId, transactionId, amount,
-                            AccountMapper.fromProto(request.hasCounterparty(), request.getCounterparty())),
+                            counterparty),
                             request.getRequestId(), ACCOUNT_NOT_FOUND);
                     return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
                             .setTransactionId(transactionId).build();
@@ -185,6 +199,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                 PlaceHoldResponse.parser(), accountId, () -> {
                     Violations violations = new Violations();
                     Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+                    AccountFieldRules.checkText("reason", request.getReason(), violations);
                     Instant expireTime = null;
                     if (request.hasExpireTime()) {
                         expireTime = ProtoTime.fromProto(request.getExpireTime());
@@ -246,7 +261,8 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     public void listTransactions(ListTransactionsRequest request, StreamObserver<ListTransactionsResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
         int pageSize = PageTokens.pageSize(request.getPageSize(), TRANSACTIONS_PAGE_DEFAULT, TRANSACTIONS_PAGE_MAX);
-        long before = PageTokens.decode("transactions:" + accountId, request.getPageToken(), Long.MAX_VALUE);
+        String list = "transactions:" + accountId;
+        long before = position(PageTokens.decode(list, request.getPageToken()), Long.MAX_VALUE);
         findAccount(accountId);
         reads.requireServing(Projections.ACCOUNT_TRANSACTIONS);
         TransactionPage page = queries.query(new ListTransactionsQuery(accountId, before, pageSize),
@@ -254,9 +270,20 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         ListTransactionsResponse.Builder answer = ListTransactionsResponse.newBuilder();
         page.transactions().forEach(transaction -> answer.addTransactions(AccountMapper.toProto(transaction)));
         if (page.more()) {
-            answer.setNextPageToken(PageTokens.encode("transactions:" + accountId, page.lastSequence()));
+            answer.setNextPageToken(PageTokens.encode(list, Long.toString(page.lastSequence())));
         }
         reply(response, answer.build());
+    }
+
+    private static long position(String token, long first) {
+        if (token == null) {
+            return first;
+        }
+        try {
+            return Long.parseLong(token);
+        } catch (NumberFormatException e) {
+            throw DomainException.invalidField("page_token", "is not a page token of this list");
+        }
     }
 
     private AccountDetails sendToAccount(Object command, String requestId, CommandDispatcher.NotFound notFound) {

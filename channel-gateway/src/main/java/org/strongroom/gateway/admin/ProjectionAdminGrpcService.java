@@ -95,7 +95,7 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
 
     private void rebuild(String name, StreamingEventProcessor processor) {
         log.info("rebuilding projection {} from the events", name);
-        rebuilds.begin(name);
+        rebuilds.begin(name, head());
         processor.shutDown();
         // resetTokens runs the projection's @ResetHandler (clearing its tables) and rewinds every segment;
         // until the replay passes the old position, isReplaying() is true and reads say so.

@@ -5,6 +5,7 @@ import java.util.Map;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
+import org.axonframework.eventsourcing.IncompatibleAggregateException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.springframework.stereotype.Component;
 import org.strongroom.gateway.grpc.CallerContext;
@@ -41,6 +42,9 @@ public class CommandDispatcher {
         } catch (AggregateNotFoundException e) {
             throw DomainException.notFound(notFound.reason(), notFound.message(),
                     Map.of(notFound.field(), String.valueOf(e.getAggregateIdentifier())));
+        } catch (IncompatibleAggregateException e) {
+            // The id belongs to another kind of aggregate (say, a customer id sent as an account id).
+            throw DomainException.notFound(notFound.reason(), notFound.message(), Map.of());
         }
     }
 

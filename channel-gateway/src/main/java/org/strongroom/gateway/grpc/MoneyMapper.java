@@ -4,6 +4,7 @@ import com.google.type.Money;
 import java.math.BigDecimal;
 import java.util.Currency;
 import java.util.Set;
+import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.kernel.Violations;
 
 /**
@@ -13,7 +14,9 @@ import org.strongroom.kernel.Violations;
 public final class MoneyMapper {
 
     /** Currencies the bank keeps accounts in; anything else is refused at the edge. */
-    public static final Set<String> CURRENCIES = Set.of("EUR", "USD", "GBP", "CNY", "JPY", "CHF");
+    public static final Set<String> CURRENCIES = AccountFieldRules.CURRENCIES;
+    /** Largest single amount accepted, in currency units (10 trillion): beyond it is a client bug. */
+    public static final BigDecimal MAX_AMOUNT_UNITS = new BigDecimal("10000000000000");
     private static final BigDecimal NANOS_PER_UNIT = BigDecimal.valueOf(1_000_000_000L);
 
     private MoneyMapper() {
@@ -44,6 +47,10 @@ public final class MoneyMapper {
         Currency currency = Currency.getInstance(money.getCurrencyCode());
         BigDecimal amount = BigDecimal.valueOf(units).add(BigDecimal.valueOf(nanos).divide(NANOS_PER_UNIT))
                 .stripTrailingZeros();
+        if (amount.abs().compareTo(MAX_AMOUNT_UNITS) > 0) {
+            violations.add(field, "must be at most " + MAX_AMOUNT_UNITS.toPlainString() + " " + currency.getCurrencyCode());
+            return null;
+        }
         int scale = org.strongroom.kernel.Money.scaleOf(currency);
         if (Math.max(amount.scale(), 0) > scale) {
             violations.add(field, currency.getCurrencyCode() + " amounts have at most " + scale + " decimal places");

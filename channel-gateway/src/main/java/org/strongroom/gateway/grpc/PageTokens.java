@@ -1,39 +1,38 @@
 package org.strongroom.gateway.grpc;
 
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.strongroom.kernel.DomainException;
 
 /**
- * Opaque page tokens: a keyset position, tagged with the list it belongs to so a token from one list
- * (or a forged one) is refused as INVALID_ARGUMENT on page_token.
+ * Opaque page tokens: the keyset position of the last item served, tagged with the list it belongs to,
+ * so a token from another list (or a forged one) is refused as INVALID_ARGUMENT on page_token.
  */
 public final class PageTokens {
+
+    private static final char SEPARATOR = '\n';
 
     private PageTokens() {
     }
 
-    public static String encode(String list, long position) {
-        byte[] tag = list.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        ByteBuffer buffer = ByteBuffer.allocate(2 + tag.length + Long.BYTES);
-        buffer.putShort((short) tag.length).put(tag).putLong(position);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
+    public static String encode(String list, String position) {
+        return Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((list + SEPARATOR + position).getBytes(StandardCharsets.UTF_8));
     }
 
-    public static long decode(String list, String token, long first) {
+    /** The position in the token, or null for an empty token (the first page). */
+    public static String decode(String list, String token) {
         if (token.isEmpty()) {
-            return first;
+            return null;
         }
         try {
-            ByteBuffer buffer = ByteBuffer.wrap(Base64.getUrlDecoder().decode(token));
-            byte[] tag = new byte[buffer.getShort()];
-            buffer.get(tag);
-            long position = buffer.getLong();
-            if (buffer.hasRemaining() || !list.equals(new String(tag, java.nio.charset.StandardCharsets.UTF_8))) {
+            String text = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            int split = text.indexOf(SEPARATOR);
+            if (split < 0 || !text.substring(0, split).equals(list)) {
                 throw new IllegalArgumentException("token of another list");
             }
-            return position;
-        } catch (RuntimeException e) {
+            return text.substring(split + 1);
+        } catch (IllegalArgumentException e) {
             throw DomainException.invalidField("page_token", "is not a page token of this list");
         }
     }

@@ -1,13 +1,13 @@
 package org.strongroom.gateway.projection;
 
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
+import org.axonframework.eventhandling.WrappedToken;
 import org.springframework.stereotype.Component;
 
 /**
@@ -19,15 +19,19 @@ import org.springframework.stereotype.Component;
 public class ProjectionRebuilds {
 
     private final EventProcessingConfiguration processing;
-    private final Set<String> started = ConcurrentHashMap.newKeySet();
+    /** Projection name -> head of the event store when its rebuild began. */
+    private final Map<String, Long> started = new ConcurrentHashMap<>();
 
     public ProjectionRebuilds(EventProcessingConfiguration processing) {
         this.processing = processing;
     }
 
-    /** Marks the projection as rebuilding; call before stopping its processor. */
-    public void begin(String projection) {
-        started.add(projection);
+    /**
+     * Marks the projection as rebuilding until it has re-read every event up to {@code head}, the event
+     * store's newest global index when the rebuild began; call before stopping its processor.
+     */
+    public void begin(String projection, long head) {
+        started.put(projection, head);
     }
 
     public boolean isRebuilding(String projection) {
@@ -40,8 +44,9 @@ public class ProjectionRebuilds {
         if (status.values().stream().anyMatch(segment -> behindReset(segment.getTrackingToken()))) {
             return true;
         }
-        if (started.contains(projection)) {
-            if (caughtUp(processor, status)) {
+        Long head = started.get(projection);
+        if (head != null) {
+            if (caughtUp(processor, status, head)) {
                 started.remove(projection);
                 return false;
             }
@@ -63,15 +68,18 @@ public class ProjectionRebuilds {
         return current < reset;
     }
 
-    /** Running, and every segment claimed here, healthy and past its reset point. */
-    private static boolean caughtUp(StreamingEventProcessor processor, Map<Integer, EventTrackerStatus> status) {
+    /** Running, and every segment claimed here, healthy and past {@code head}. */
+    private static boolean caughtUp(StreamingEventProcessor processor, Map<Integer, EventTrackerStatus> status,
+                                    long head) {
         if (!processor.isRunning()) {
             return false;
         }
         long whole = 1L << 32;
         long covered = 0;
         for (EventTrackerStatus segment : status.values()) {
-            if (segment.isErrorState() || behindReset(segment.getTrackingToken())) {
+            TrackingToken position = WrappedToken.unwrapLowerBound(segment.getTrackingToken());
+            if (segment.isErrorState() || behindReset(segment.getTrackingToken())
+                    || position == null || position.position().orElse(-1) < head) {
                 return false;
             }
             covered += whole / (segment.getSegment().getMask() + 1L);

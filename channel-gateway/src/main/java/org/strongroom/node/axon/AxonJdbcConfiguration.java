@@ -1,5 +1,6 @@
 package org.strongroom.node.axon;
 
+import java.time.Duration;
 import java.util.List;
 import javax.sql.DataSource;
 import org.axonframework.common.jdbc.ConnectionProvider;
@@ -23,6 +24,7 @@ import org.axonframework.serialization.upcasting.event.EventUpcasterChain;
 import org.axonframework.spring.jdbc.SpringDataSourceConnectionProvider;
 import org.axonframework.spring.messaging.unitofwork.SpringTransactionManager;
 import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
@@ -86,9 +88,19 @@ public class AxonJdbcConfiguration {
                 .build();
     }
 
+    /**
+     * Axon wakes its event readers when a unit of work commits, but our units of work run inside the
+     * gateway's outer transaction (idempotency record + events commit together), so that wake-up comes
+     * before the rows are visible. A short fetch delay bounds how long projections (and so
+     * read-your-writes) wait for a commit they were not told about; Axon's default is one second.
+     */
     @Bean
-    EventStore eventStore(EventStorageEngine storageEngine) {
-        return EmbeddedEventStore.builder().storageEngine(storageEngine).build();
+    EventStore eventStore(EventStorageEngine storageEngine,
+                          @Value("${strongroom.event-store.fetch-delay:10ms}") Duration fetchDelay) {
+        return EmbeddedEventStore.builder()
+                .storageEngine(storageEngine)
+                .fetchDelay(fetchDelay.toMillis())
+                .build();
     }
 
     @Bean

@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Optional;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.ResetHandler;
 import org.axonframework.eventhandling.SequenceNumber;
-import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.queryhandling.QueryHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
@@ -55,17 +55,20 @@ public class AccountViewProjection {
     }
 
     @EventHandler
-    void on(AccountOpenedEvent event, @SequenceNumber long sequence, TrackingToken token,
+    void on(AccountOpenedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        // The opening event's own global index orders a customer's accounts exactly. (A tracking token's
+        // position is the highest index seen, which repeats when an event fills a gap.)
         jdbc.update("""
                 INSERT INTO account_view (account_id, customer_id, product, currency_code, balance, overdraft_limit,
                     status, opening_business_date, opened_position, last_sequence, create_time, update_time)
-                VALUES (?, ?, ?, ?, 0, ?, 'OPEN', ?, ?, ?, ?, ?)
+                SELECT ?, ?, ?, ?, 0, ?, 'OPEN', ?, e.global_index, ?, ?, ?
+                FROM domain_event_entry e WHERE e.event_identifier = ?
                 ON CONFLICT (account_id) DO NOTHING
                 """,
                 event.accountId(), event.customerId(), event.product().name(), event.currencyCode(),
                 event.overdraftLimit().amount(), event.openingBusinessDate(),
-                token.position().orElseThrow(), sequence, Timestamp.from(occurredAt), Timestamp.from(occurredAt));
+                sequence, Timestamp.from(occurredAt), Timestamp.from(occurredAt), message.getIdentifier());
     }
 
     @EventHandler

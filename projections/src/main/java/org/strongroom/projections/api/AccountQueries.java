@@ -17,7 +17,7 @@ public final class AccountQueries {
     public record FindAccountQuery(String accountId) {
     }
 
-    /** A customer's accounts in opening order, after the given position (0 for the first page). */
+    /** A customer's accounts in opening order, after the given opening position (-1 for the first page). */
     public record ListAccountsQuery(String customerId, long afterPosition, int limit) {
     }
 

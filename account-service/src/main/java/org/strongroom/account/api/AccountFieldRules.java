@@ -1,20 +1,24 @@
-package org.strongroom.account.domain;
+package org.strongroom.account.api;
 
 import java.util.Currency;
 import java.util.Set;
-import org.strongroom.account.api.Counterparty;
 import org.strongroom.kernel.Violations;
 
-/** Field rules for account commands, each naming the public API field it guards. */
-final class AccountRules {
+/**
+ * Field rules for account commands, each naming the public API field it guards. Public so a gateway can
+ * report every bad field of a request at once; the Account aggregate applies the same rules itself.
+ */
+public final class AccountFieldRules {
 
     /** Currencies the bank keeps accounts in. */
-    static final Set<String> CURRENCIES = Set.of("EUR", "USD", "GBP", "CNY", "JPY", "CHF");
+    public static final Set<String> CURRENCIES = Set.of("EUR", "USD", "GBP", "CNY", "JPY", "CHF");
+    /** Free-text fields (references, reasons) are at most this many characters. */
+    public static final int MAX_TEXT_LENGTH = 140;
 
-    private AccountRules() {
+    private AccountFieldRules() {
     }
 
-    static Currency checkCurrency(String code, Violations violations) {
+    public static Currency checkCurrency(String code, Violations violations) {
         if (code == null || !CURRENCIES.contains(code)) {
             violations.add("currency_code", "must be one of " + String.join(", ", CURRENCIES.stream().sorted().toList()));
             return null;
@@ -22,18 +26,21 @@ final class AccountRules {
         return Currency.getInstance(code);
     }
 
-    static Counterparty checkCounterparty(Counterparty counterparty) {
+    public static Counterparty checkCounterparty(Counterparty counterparty) {
         Violations violations = new Violations();
+        checkCounterparty(counterparty, violations);
+        violations.throwIfAny();
+        return counterparty;
+    }
+
+    public static void checkCounterparty(Counterparty counterparty, Violations violations) {
         if (counterparty == null || counterparty.type() == null) {
             violations.add("counterparty.type", "is required, e.g. EXTERNAL_CLEARING");
         }
-        String reference = checkText("counterparty.reference", counterparty == null ? null : counterparty.reference(),
-                violations);
-        violations.throwIfAny();
-        return new Counterparty(counterparty.type(), reference);
+        checkText("counterparty.reference", counterparty == null ? null : counterparty.reference(), violations);
     }
 
-    static String checkText(String field, String text) {
+    public static String checkText(String field, String text) {
         Violations violations = new Violations();
         String checked = checkText(field, text, violations);
         violations.throwIfAny();
@@ -41,13 +48,13 @@ final class AccountRules {
     }
 
     /** Required free text: 1-140 characters, no control characters, no outer white space. */
-    static String checkText(String field, String text, Violations violations) {
+    public static String checkText(String field, String text, Violations violations) {
         if (text == null || text.isBlank()) {
             violations.add(field, "is required");
         } else if (!text.equals(text.strip())) {
             violations.add(field, "must not start or end with white space");
-        } else if (text.codePointCount(0, text.length()) > Account.MAX_TEXT_LENGTH) {
-            violations.add(field, "must be at most " + Account.MAX_TEXT_LENGTH + " characters");
+        } else if (text.codePointCount(0, text.length()) > MAX_TEXT_LENGTH) {
+            violations.add(field, "must be at most " + MAX_TEXT_LENGTH + " characters");
         } else if (text.codePoints().anyMatch(cp -> Character.isISOControl(cp) || cp == 0xFFFD)) {
             violations.add(field, "must not contain control characters");
         } else {

@@ -1,0 +1,199 @@
+package org.strongroom.ops;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.rpc.ErrorInfo;
+import com.google.type.Date;
+import com.google.type.Money;
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.MetadataUtils;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.strongroom.proto.account.v1.AccountProduct;
+import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.account.v1.Counterparty;
+import org.strongroom.proto.account.v1.CounterpartyType;
+import org.strongroom.proto.account.v1.DepositFundsRequest;
+import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.account.v1.OpenAccountRequest;
+import org.strongroom.proto.account.v1.WithdrawFundsRequest;
+import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.customer.v1.IdentityDocument;
+import org.strongroom.proto.customer.v1.IdentityDocumentType;
+import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
+
+/**
+ * End-to-end load over real gRPC: C clients send deposits and withdrawals (amounts in whole cents) to N
+ * accounts for a fixed time. Every acknowledged movement is counted; at the end the balances read back
+ * must equal opening + acknowledged deposits - acknowledged withdrawals, and none may be negative.
+ */
+final class LoadDriver {
+
+    private static final long OPENING_CENTS = 100_00;
+    private static final int MAX_SAMPLES_PER_CLIENT = 1 << 20;
+
+    private LoadDriver() {
+    }
+
+    static int run(Options options) throws Exception {
+        String target = options.text("target", "127.0.0.1:9090");
+        int clients = options.number("clients", 16);
+        int accountCount = options.number("accounts", 32);
+        int seconds = options.number("seconds", 30);
+        long seed = options.number("seed", 1);
+
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            Metadata headers = new Metadata();
+            headers.put(Metadata.Key.of("x-strongroom-principal", Metadata.ASCII_STRING_MARSHALLER), "load-driver");
+            headers.put(Metadata.Key.of("x-strongroom-role", Metadata.ASCII_STRING_MARSHALLER), "TELLER");
+            headers.put(Metadata.Key.of("x-strongroom-channel", Metadata.ASCII_STRING_MARSHALLER), "BRANCH");
+            headers.put(Metadata.Key.of("x-strongroom-branch", Metadata.ASCII_STRING_MARSHALLER), "load");
+            var interceptor = MetadataUtils.newAttachHeadersInterceptor(headers);
+            var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
+            var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
+
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < accountCount; i++) {
+                String customerId = customers.withDeadlineAfter(30, TimeUnit.SECONDS).registerCustomer(
+                        RegisterCustomerRequest.newBuilder().setRequestId("load-" + run + "-c" + i)
+                                .setFullName("Load Customer " + i)
+                                .setDateOfBirth(Date.newBuilder().setYear(1980).setMonth(1).setDay(1))
+                                .setIdentityDocument(IdentityDocument.newBuilder()
+                                        .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
+                                        .setIssuingCountryCode("NL").setNumber("LD" + run.toUpperCase() + i))
+                                .setEmail("load" + i + "@example.com").setPhoneNumber("+31612345678")
+                                .setResidentialCountryCode("NL").build()).getCustomer().getCustomerId();
+                String accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS).openAccount(
+                        OpenAccountRequest.newBuilder().setRequestId("load-" + run + "-a" + i).setCustomerId(customerId)
+                                .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
+                        .getAccount().getAccountId();
+                accounts.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
+                        .setRequestId("load-" + run + "-d" + i).setAccountId(accountId).setAmount(cents(OPENING_CENTS))
+                        .setCounterparty(clearing("opening")).build());
+                ids.add(accountId);
+            }
+
+            Map<String, AtomicLong> expected = new ConcurrentHashMap<>();
+            ids.forEach(id -> expected.put(id, new AtomicLong(OPENING_CENTS)));
+            Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<long[]>> futures = new ArrayList<>();
+            long started = System.nanoTime();
+            for (int c = 0; c < clients; c++) {
+                Random random = new Random(seed * 7919 + c);
+                int client = c;
+                futures.add(pool.submit(() -> {
+                    long[] samples = new long[MAX_SAMPLES_PER_CLIENT];
+                    int count = 0;
+                    while (System.nanoTime() < deadline && count < samples.length) {
+                        String accountId = ids.get(random.nextInt(ids.size()));
+                        long amount = 1 + random.nextInt(50_00);
+                        boolean deposit = random.nextInt(100) < 50;
+                        String requestId = "load-" + run + "-" + client + "-" + count;
+                        long begin = System.nanoTime();
+                        try {
+                            if (deposit) {
+                                accounts.withDeadlineAfter(10, TimeUnit.SECONDS).depositFunds(DepositFundsRequest
+                                        .newBuilder().setRequestId(requestId).setAccountId(accountId)
+                                        .setAmount(cents(amount)).setCounterparty(clearing(requestId)).build());
+                                expected.get(accountId).addAndGet(amount);
+                            } else {
+                                accounts.withDeadlineAfter(10, TimeUnit.SECONDS).withdrawFunds(WithdrawFundsRequest
+                                        .newBuilder().setRequestId(requestId).setAccountId(accountId)
+                                        .setAmount(cents(amount)).setCounterparty(clearing(requestId)).build());
+                                expected.get(accountId).addAndGet(-amount);
+                            }
+                            outcomes.computeIfAbsent("OK", k -> new LongAdder()).increment();
+                        } catch (StatusRuntimeException refused) {
+                            outcomes.computeIfAbsent(refused.getStatus().getCode() + "/" + reason(refused),
+                                    k -> new LongAdder()).increment();
+                        }
+                        samples[count++] = System.nanoTime() - begin;
+                    }
+                    return Arrays.copyOf(samples, count);
+                }));
+            }
+            List<long[]> all = new ArrayList<>();
+            for (Future<long[]> future : futures) {
+                all.add(future.get());
+            }
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            pool.shutdown();
+
+            long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+            int anomalies = 0;
+            for (String accountId : ids) {
+                Money balance = accounts.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build())
+                        .getAccount().getBalance();
+                long actual = balance.getUnits() * 100 + balance.getNanos() / 10_000_000;
+                if (actual != expected.get(accountId).get() || actual < 0) {
+                    anomalies++;
+                    System.out.printf("ANOMALY account %s: balance %d cents, expected %d%n", accountId, actual,
+                            expected.get(accountId).get());
+                }
+            }
+            System.out.printf("outcomes: %s%n", outcomes);
+            System.out.printf("latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n", percentile(latencies, 50),
+                    percentile(latencies, 95), percentile(latencies, 99), percentile(latencies, 100));
+            System.out.printf("load: clients=%d accounts=%d seconds=%.1f requests=%d throughput=%.1f/s "
+                            + "acknowledged=%d anomalies=%d%n", clients, accountCount, elapsed, latencies.length,
+                    latencies.length / elapsed, outcomes.getOrDefault("OK", new LongAdder()).sum(), anomalies);
+            return anomalies == 0 ? 0 : 1;
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static double percentile(long[] sorted, int percent) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(percent / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+
+    private static Money cents(long cents) {
+        return Money.newBuilder().setCurrencyCode("EUR").setUnits(cents / 100).setNanos((int) (cents % 100) * 10_000_000)
+                .build();
+    }
+
+    private static Counterparty clearing(String reference) {
+        return Counterparty.newBuilder().setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
+                .setReference(reference).build();
+    }
+
+    private static String reason(StatusRuntimeException e) {
+        com.google.rpc.Status status = StatusProto.fromThrowable(e);
+        if (status == null) {
+            return "-";
+        }
+        for (var detail : status.getDetailsList()) {
+            if (detail.is(ErrorInfo.class)) {
+                try {
+                    return detail.unpack(ErrorInfo.class).getReason();
+                } catch (InvalidProtocolBufferException ignored) {
+                    return "?";
+                }
+            }
+        }
+        return "-";
+    }
+}

@@ -1,0 +1,37 @@
+package org.strongroom.ops;
+
+import java.util.Arrays;
+
+/** {@code java -jar ops/target/strongroom-ops.jar <command> [options]}: operator tools for a running node. */
+public final class StrongroomOps {
+
+    private StrongroomOps() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            usage();
+            return;
+        }
+        String[] rest = Arrays.copyOfRange(args, 1, args.length);
+        switch (args[0]) {
+            case "load" -> System.exit(LoadDriver.run(Options.parse(rest)));
+            default -> {
+                System.err.println("unknown command: " + args[0]);
+                usage();
+                System.exit(2);
+            }
+        }
+    }
+
+    private static void usage() {
+        System.out.println("""
+                usage: strongroom-ops <command> [--option value ...]
+
+                commands:
+                  load   deposits and withdrawals from concurrent clients over real gRPC; prints throughput,
+                         latency percentiles, refusals, and checks that no money was created or lost
+                         --target 127.0.0.1:9090  --clients 16  --accounts 32  --seconds 30  --seed 1
+                """);
+    }
+}
