@@ -16,9 +16,7 @@ import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.messaging.MetaData;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
-import org.hamcrest.Description;
 import org.hamcrest.Matcher;
-import org.hamcrest.TypeSafeMatcher;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -58,6 +56,7 @@ import org.strongroom.kernel.FieldViolation;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Refusal;
+import org.strongroom.kernel.Refusals;
 
 class AccountTest {
 
@@ -871,35 +870,12 @@ class AccountTest {
 
     /** Matches a DomainException that satisfies the given AssertJ assertions. */
     private static Matcher<DomainException> refusal(Consumer<DomainException> assertions) {
-        return satisfying(DomainException.class, "a DomainException", assertions);
+        return Refusals.refusal(assertions);
     }
 
     /** Matches the AccountDetails a command answers with, if they satisfy the given AssertJ assertions. */
     private static Matcher<AccountDetails> details(Consumer<AccountDetails> assertions) {
-        return satisfying(AccountDetails.class, "AccountDetails", assertions);
-    }
-
-    private static <T> Matcher<T> satisfying(Class<T> type, String what, Consumer<T> assertions) {
-        return new TypeSafeMatcher<>(type) {
-            private AssertionError failure;
-
-            @Override
-            protected boolean matchesSafely(T value) {
-                try {
-                    assertions.accept(value);
-                    return true;
-                } catch (AssertionError error) {
-                    failure = error;
-                    return false;
-                }
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText(what + " satisfying assertions")
-                        .appendText(failure == null ? "" : ": " + failure.getMessage());
-            }
-        };
+        return Refusals.satisfying(AccountDetails.class, assertions);
     }
 
     private static List<String> fields(DomainException e) {

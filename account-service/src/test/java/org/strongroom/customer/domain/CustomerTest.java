@@ -1,16 +1,13 @@
 package org.strongroom.customer.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.strongroom.kernel.Refusals.refusal;
 
 import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.axonframework.messaging.MetaData;
-import org.hamcrest.Description;
-import org.hamcrest.Matcher;
-import org.hamcrest.TypeSafeMatcher;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.junit.jupiter.api.BeforeEach;
@@ -249,30 +246,6 @@ class CustomerTest {
                 .expectNoEvents()
                 .expectException(refusal(e ->
                         assertThat(fields(e)).containsExactly("email", "phone_number")));
-    }
-
-    /** Matches a DomainException that satisfies the given AssertJ assertions. */
-    private static Matcher<DomainException> refusal(Consumer<DomainException> assertions) {
-        return new TypeSafeMatcher<>() {
-            private AssertionError failure;
-
-            @Override
-            protected boolean matchesSafely(DomainException e) {
-                try {
-                    assertions.accept(e);
-                    return true;
-                } catch (AssertionError error) {
-                    failure = error;
-                    return false;
-                }
-            }
-
-            @Override
-            public void describeTo(Description description) {
-                description.appendText("a DomainException satisfying assertions")
-                        .appendText(failure == null ? "" : ": " + failure.getMessage());
-            }
-        };
     }
 
     private static List<String> fields(DomainException e) {

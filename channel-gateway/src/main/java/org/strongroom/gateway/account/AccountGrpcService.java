@@ -157,18 +157,12 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         String accountId = Ids.require("account_id", request.getAccountId());
         reply(response, mutate(AccountServiceGrpc.getDepositFundsMethod().getFullMethodName(), request,
                 DepositFundsResponse.parser(), accountId, () -> {
-                    Violations violations = new Violations();
-                    Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
-                    Counterparty counterparty = AccountMapper.fromProto(request.hasCounterparty(),
+                    Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
                             request.getCounterparty());
-                    AccountFieldRules.checkCounterparty(counterparty, violations);
-                    violations.throwIfAny();
-                    String transactionId = UUID.randomUUID().toString();
-                    AccountDetails account = commands.send(new DepositFundsCommand(accountId, transactionId, amount,
-                            counterparty),
-                            request.getRequestId(), ACCOUNT_NOT_FOUND);
+                    AccountDetails account = sendToAccount(new DepositFundsCommand(accountId, posting.transactionId(),
+                            posting.amount(), posting.counterparty()), request.getRequestId(), ACCOUNT_NOT_FOUND);
                     return DepositFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
-                            .setTransactionId(transactionId).build();
+                            .setTransactionId(posting.transactionId()).build();
                 }));
     }
 
@@ -177,19 +171,27 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         String accountId = Ids.require("account_id", request.getAccountId());
         reply(response, mutate(AccountServiceGrpc.getWithdrawFundsMethod().getFullMethodName(), request,
                 WithdrawFundsResponse.parser(), accountId, () -> {
-                    Violations violations = new Violations();
-                    Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
-                    Counterparty counterparty = AccountMapper.fromProto(request.hasCounterparty(),
+                    Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
                             request.getCounterparty());
-                    AccountFieldRules.checkCounterparty(counterparty, violations);
-                    violations.throwIfAny();
-                    String transactionId = UUID.randomUUID().toString();
-                    AccountDetails account = commands.send(new WithdrawFundsCommand(accountId, transactionId, amount,
-                            counterparty),
-                            request.getRequestId(), ACCOUNT_NOT_FOUND);
+                    AccountDetails account = sendToAccount(new WithdrawFundsCommand(accountId, posting.transactionId(),
+                            posting.amount(), posting.counterparty()), request.getRequestId(), ACCOUNT_NOT_FOUND);
                     return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
-                            .setTransactionId(transactionId).build();
+                            .setTransactionId(posting.transactionId()).build();
                 }));
+    }
+
+    /** A deposit's or withdrawal's checked input, with every bad field reported at once. */
+    private record Posting(String transactionId, Money amount, Counterparty counterparty) {
+    }
+
+    private static Posting posting(boolean hasAmount, com.google.type.Money amountField, boolean hasCounterparty,
+                                   org.strongroom.proto.account.v1.Counterparty counterpartyField) {
+        Violations violations = new Violations();
+        Money amount = MoneyMapper.positive("amount", hasAmount, amountField, violations);
+        Counterparty counterparty = AccountMapper.fromProto(hasCounterparty, counterpartyField);
+        AccountFieldRules.checkCounterparty(counterparty, violations);
+        violations.throwIfAny();
+        return new Posting(UUID.randomUUID().toString(), amount, counterparty);
     }
 
     @Override
