@@ -74,18 +74,18 @@ public class AccountViewProjection {
     @EventHandler
     void on(FundsDepositedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
-        if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET balance = ? WHERE account_id = ?",
-                    event.balanceAfter().amount(), event.accountId());
-        }
+        setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
     }
 
     @EventHandler
     void on(FundsWithdrawnEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
-        if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET balance = ? WHERE account_id = ?",
-                    event.balanceAfter().amount(), event.accountId());
+        setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
+    }
+
+    private void setBalance(String accountId, Money balance, long sequence, Instant occurredAt) {
+        if (advance(accountId, sequence, occurredAt)) {
+            jdbc.update("UPDATE account_view SET balance = ? WHERE account_id = ?", balance.amount(), accountId);
         }
     }
 
