@@ -55,6 +55,11 @@ public class NodeProperties {
         private Duration maxDeadline = Duration.ofSeconds(60);
         /** Development identity mode: caller identity from x-strongroom-* headers (until token auth lands). */
         private boolean developmentIdentity = true;
+        private final RateLimit rateLimit = new RateLimit();
+
+        public RateLimit getRateLimit() {
+            return rateLimit;
+        }
 
         public Duration getDefaultDeadline() {
             return defaultDeadline;
@@ -78,6 +83,43 @@ public class NodeProperties {
 
         public void setDevelopmentIdentity(boolean developmentIdentity) {
             this.developmentIdentity = developmentIdentity;
+        }
+    }
+
+    /** Calls per principal: a steady rate with a burst allowance (token bucket). */
+    public static class RateLimit {
+        private boolean enabled = true;
+        private double requestsPerSecond = 500;
+        private double burst = 1000;
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public double getRequestsPerSecond() {
+            return requestsPerSecond;
+        }
+
+        public void setRequestsPerSecond(double requestsPerSecond) {
+            if (requestsPerSecond <= 0) {
+                throw new IllegalArgumentException("requests-per-second must be positive");
+            }
+            this.requestsPerSecond = requestsPerSecond;
+        }
+
+        public double getBurst() {
+            return burst;
+        }
+
+        public void setBurst(double burst) {
+            if (burst < 1) {
+                throw new IllegalArgumentException("burst must be at least 1");
+            }
+            this.burst = burst;
         }
     }
 
