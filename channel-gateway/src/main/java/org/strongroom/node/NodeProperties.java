@@ -19,6 +19,11 @@ public class NodeProperties {
     private final Grpc grpc = new Grpc();
     private final EmbeddedPostgres embeddedPostgres = new EmbeddedPostgres();
     private final EmbeddedKafka embeddedKafka = new EmbeddedKafka();
+    private final Jwt jwt = new Jwt();
+
+    public Jwt getJwt() {
+        return jwt;
+    }
 
     public Path getDataDir() {
         return dataDir;
@@ -83,6 +88,62 @@ public class NodeProperties {
 
         public void setDevelopmentIdentity(boolean developmentIdentity) {
             this.developmentIdentity = developmentIdentity;
+        }
+    }
+
+    /**
+     * Signed identity tokens (JWT, RS256). Keys: a JWKS URI, or a PEM public key, or, when neither is
+     * set, the node's development signing key in {@code data-dir/keys} (created on first start).
+     */
+    public static class Jwt {
+        /** The token's {@code aud} must contain this. */
+        private String audience = "strongroom";
+        /** The token's {@code iss} must equal this. */
+        private String issuer = "strongroom";
+        private String jwkSetUri;
+        /** PEM file with an RSA public key (X.509 SubjectPublicKeyInfo). */
+        private Path publicKeyLocation;
+        /** Tolerance for clock differences when checking exp and nbf. */
+        private Duration clockSkew = Duration.ofSeconds(30);
+
+        public String getAudience() {
+            return audience;
+        }
+
+        public void setAudience(String audience) {
+            this.audience = audience;
+        }
+
+        public String getIssuer() {
+            return issuer;
+        }
+
+        public void setIssuer(String issuer) {
+            this.issuer = issuer;
+        }
+
+        public String getJwkSetUri() {
+            return jwkSetUri;
+        }
+
+        public void setJwkSetUri(String jwkSetUri) {
+            this.jwkSetUri = jwkSetUri;
+        }
+
+        public Path getPublicKeyLocation() {
+            return publicKeyLocation;
+        }
+
+        public void setPublicKeyLocation(Path publicKeyLocation) {
+            this.publicKeyLocation = publicKeyLocation;
+        }
+
+        public Duration getClockSkew() {
+            return clockSkew;
+        }
+
+        public void setClockSkew(Duration clockSkew) {
+            this.clockSkew = clockSkew;
         }
     }
 

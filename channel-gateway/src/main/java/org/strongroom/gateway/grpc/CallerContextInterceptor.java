@@ -16,6 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.core.annotation.Order;
 import org.springframework.grpc.server.GlobalServerInterceptor;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.ErrorReason;
@@ -23,9 +26,10 @@ import org.strongroom.kernel.Role;
 import org.strongroom.node.NodeProperties;
 
 /**
- * Establishes the caller of every Strongroom call. Until signed tokens land this is the development
- * identity mode: identity is read from {@code x-strongroom-*} request headers, trusted as sent. Health
- * and reflection stay open to infrastructure probes.
+ * Establishes the caller of every Strongroom call. A signed token ({@code authorization: Bearer ...})
+ * is verified and its claims name the caller: {@code sub}, {@code role}, {@code channel} and, for staff,
+ * {@code branch}. Without a token, the development identity mode (while switched on) reads the
+ * {@code x-strongroom-*} headers, trusted as sent. Health and reflection stay open to probes.
  */
 @Component
 @GlobalServerInterceptor
@@ -37,14 +41,18 @@ public class CallerContextInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> CHANNEL = header("x-strongroom-channel");
     public static final Metadata.Key<String> BRANCH = header("x-strongroom-branch");
     public static final Metadata.Key<String> CORRELATION = header("x-correlation-id");
+    public static final Metadata.Key<String> AUTHORIZATION = header("authorization");
+    private static final String BEARER = "Bearer ";
 
     private static final Logger log = LoggerFactory.getLogger(CallerContextInterceptor.class);
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
 
     private final boolean developmentIdentity;
+    private final JwtDecoder tokens;
 
-    public CallerContextInterceptor(NodeProperties properties) {
+    public CallerContextInterceptor(NodeProperties properties, JwtDecoder tokens) {
         this.developmentIdentity = properties.getGrpc().isDevelopmentIdentity();
+        this.tokens = tokens;
         if (developmentIdentity) {
             log.warn("DEVELOPMENT IDENTITY MODE: callers are identified by unauthenticated x-strongroom-* headers");
         }
@@ -76,6 +84,10 @@ public class CallerContextInterceptor implements ServerInterceptor {
     }
 
     private CallerContext identify(Metadata headers) {
+        String authorization = headers.get(AUTHORIZATION);
+        if (authorization != null) {
+            return fromToken(authorization, correlation(headers));
+        }
         if (!developmentIdentity) {
             throw new Unauthenticated(ErrorReason.MISSING_CREDENTIALS, PRINCIPAL.name(),
                     "development identity mode is off and no other authentication is configured");
@@ -98,11 +110,54 @@ public class CallerContextInterceptor implements ServerInterceptor {
             throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, BRANCH.name(),
                     "branch must be 1-128 characters of letters, digits and ._@:-");
         }
-        String correlation = headers.get(CORRELATION);
-        if (correlation == null || !IDENTIFIER.matcher(correlation).matches()) {
-            correlation = UUID.randomUUID().toString();
+        return new CallerContext(principal, role, channel, branch, correlation(headers));
+    }
+
+    private CallerContext fromToken(String authorization, String correlation) {
+        if (!authorization.startsWith(BEARER) || tokens == null) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "authorization must be 'Bearer <token>'");
+        }
+        Jwt jwt;
+        try {
+            jwt = tokens.decode(authorization.substring(BEARER.length()).trim());
+        } catch (JwtException e) {
+            // The validator's words (expired, wrong audience, bad signature) help a client fix its token.
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "the token is not valid: " + e.getMessage());
+        }
+        String principal = jwt.getSubject();
+        if (principal == null || !IDENTIFIER.matcher(principal).matches()) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "the token's sub must be 1-128 characters of letters, digits and ._@:-");
+        }
+        Role role = claim(Role.class, jwt.getClaimAsString("role"), "role");
+        Channel channel = claim(Channel.class, jwt.getClaimAsString("channel"), "channel");
+        String branch = jwt.getClaimAsString("branch");
+        if (role.requiresBranch() && (branch == null || !IDENTIFIER.matcher(branch).matches())) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "role " + role + " works at a branch: the token needs a branch claim");
+        }
+        if (branch != null && !IDENTIFIER.matcher(branch).matches()) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "the token's branch claim is malformed");
         }
         return new CallerContext(principal, role, channel, branch, correlation);
+    }
+
+    private static <E extends Enum<E>> E claim(Class<E> type, String value, String name) {
+        try {
+            return Enum.valueOf(type, value);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "the token's " + name + " claim must be one of " + java.util.Arrays.toString(type.getEnumConstants()));
+        }
+    }
+
+    private static String correlation(Metadata headers) {
+        String correlation = headers.get(CORRELATION);
+        return correlation == null || !IDENTIFIER.matcher(correlation).matches()
+                ? UUID.randomUUID().toString() : correlation;
     }
 
     private static String required(Metadata headers, Metadata.Key<String> key) {

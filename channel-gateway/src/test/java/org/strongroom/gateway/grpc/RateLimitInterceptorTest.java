@@ -51,7 +51,7 @@ class RateLimitInterceptorTest {
         // interceptForward: the caller is identified first, then rate limited (as in the node).
         server = InProcessServerBuilder.forName(name).directExecutor()
                 .addService(ServerInterceptors.interceptForward(service,
-                        new CallerContextInterceptor(properties), rateLimit))
+                        new CallerContextInterceptor(properties, null), rateLimit))
                 .build().start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
     }
