@@ -17,6 +17,7 @@ record Options(Map<String, String> values) {
         return new Options(values);
     }
 
+    /** A name's value, or the fallback (which may be null) when absent. */
     String text(String name, String fallback) {
         return values.getOrDefault(name, fallback);
     }

@@ -16,6 +16,7 @@ public final class StrongroomOps {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "load" -> System.exit(LoadDriver.run(Options.parse(rest)));
+            case "token" -> System.exit(TokenCommand.run(Options.parse(rest)));
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 usage();
@@ -29,6 +30,9 @@ public final class StrongroomOps {
                 usage: strongroom-ops <command> [--option value ...]
 
                 commands:
+                  token  a development token signed with the node's development key, for the authorization header
+                         --role TELLER --subject teller-7 --channel BRANCH --branch branch-12
+                         [--data-dir var] [--ttl-seconds 3600]
                   load   deposits and withdrawals from concurrent clients over real gRPC; prints throughput,
                          latency percentiles, refusals, and checks that no money was created or lost
                          --target 127.0.0.1:9090  --clients 16  --accounts 32  --seconds 30  --seed 1
