@@ -128,6 +128,27 @@ class NodeProcessIT {
     }
 
     @Test
+    void aSecondNodeOnTheSameDataDirectoryRefusesToStartAndLeavesTheFirstAlone() throws Exception {
+        Ports ports = Ports.free();
+        Path dataDir = workDir.resolve("var");
+        Process first = startNode(dataDir, ports, "owner.log");
+        try (Client client = new Client(ports.grpc())) {
+            client.awaitServing();
+            Ports others = Ports.free();
+            Process second = startNode(dataDir, others, "intruder.log");
+            assertThat(second.waitFor(120, TimeUnit.SECONDS)).as("the second node gives up").isTrue();
+            assertThat(second.exitValue()).isNotZero();
+            assertThat(Files.readString(workDir.resolve("intruder.log"), StandardCharsets.UTF_8))
+                    .contains("is in use by another running node");
+            // The first node and its database are untouched.
+            assertThat(client.customers().registerCustomer(registration("doc-x", "req-x").build())
+                    .getCustomer().getCustomerId()).isNotEmpty();
+        }
+        first.destroy();
+        assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
     void aHoldExpiringWhileTheNodeIsDownExpiresWhenItStartsAgain() throws Exception {
         Ports ports = Ports.free();
         Path dataDir = workDir.resolve("var");

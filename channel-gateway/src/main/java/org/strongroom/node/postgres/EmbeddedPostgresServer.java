@@ -3,9 +3,13 @@ package org.strongroom.node.postgres;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,6 +40,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final int requestedPort;
     private final Duration orphanStopTimeout;
     private EmbeddedPostgres postgres;
+    private FileChannel nodeLockChannel;
+    private FileLock nodeLock;
 
     public EmbeddedPostgresServer(Path dataDir, int requestedPort, Duration orphanStopTimeout) {
         this.dataDir = dataDir.toAbsolutePath();
@@ -49,6 +55,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         try {
             Files.createDirectories(dataDir.getParent());
+            lockDataDirectory();
             stopOrphanedServer();
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDir)
@@ -69,8 +76,49 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres = builder.start();
             createDatabaseIfMissing();
         } catch (IOException e) {
+            releaseDataDirectory();
             throw new UncheckedIOException("embedded PostgreSQL failed to start on " + dataDir
                     + " (see " + logFile() + ")", e);
+        } catch (RuntimeException e) {
+            releaseDataDirectory();
+            throw e;
+        }
+    }
+
+    /**
+     * One node per data directory. The lock is the node's own (an OS file lock, released when its JVM
+     * dies, even by SIGKILL), so a PostgreSQL found running while we hold it is an orphan, and one
+     * found while another node holds it belongs to a live node and is never touched.
+     */
+    private void lockDataDirectory() throws IOException {
+        Path lockFile = dataDir.resolveSibling("node.lock");
+        nodeLockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        try {
+            nodeLock = nodeLockChannel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            nodeLock = null;
+        }
+        if (nodeLock == null) {
+            nodeLockChannel.close();
+            nodeLockChannel = null;
+            throw new IllegalStateException("data directory " + dataDir.getParent() + " is in use by another "
+                    + "running node (" + lockFile + " is locked); stop that node or choose another strongroom.data-dir");
+        }
+    }
+
+    private void releaseDataDirectory() {
+        try {
+            if (nodeLock != null) {
+                nodeLock.release();
+            }
+            if (nodeLockChannel != null) {
+                nodeLockChannel.close();
+            }
+        } catch (IOException e) {
+            log.warn("could not release the data directory lock: {}", e.getMessage());
+        } finally {
+            nodeLock = null;
+            nodeLockChannel = null;
         }
     }
 
@@ -109,6 +157,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         // zonky's pg_ctl gives up waiting after a few seconds while the shutdown checkpoint may still be
         // writing; the node must not exit before PostgreSQL has.
         postmaster.ifPresent(process -> awaitExit(process, orphanStopTimeout));
+        releaseDataDirectory();
     }
 
     private static void awaitExit(ProcessHandle process, Duration timeout) {
