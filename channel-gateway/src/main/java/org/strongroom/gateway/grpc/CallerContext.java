@@ -12,6 +12,21 @@ import org.strongroom.kernel.Role;
 public record CallerContext(String principalId, Role role, Channel channel, String branchId, String correlationId) {
 
     static final Context.Key<CallerContext> KEY = Context.key("strongroom-caller");
+    /** Lets an outer interceptor learn who the caller turned out to be (e.g. to log a refusal). */
+    public static final Context.Key<Holder> HOLDER = Context.key("strongroom-caller-holder");
+
+    /** Receives the caller once identified; read after the call closes. */
+    public static final class Holder {
+        private volatile CallerContext caller;
+
+        public CallerContext caller() {
+            return caller;
+        }
+
+        void set(CallerContext caller) {
+            this.caller = caller;
+        }
+    }
 
     public Optional<String> branch() {
         return Optional.ofNullable(branchId);

@@ -79,6 +79,10 @@ public class CallerContextInterceptor implements ServerInterceptor {
             return new ServerCall.Listener<>() {
             };
         }
+        CallerContext.Holder holder = CallerContext.HOLDER.get();
+        if (holder != null) {
+            holder.set(caller);
+        }
         Context context = Context.current().withValue(CallerContext.KEY, caller);
         return Contexts.interceptCall(context, call, headers, next);
     }
