@@ -149,6 +149,95 @@ class NodeProcessIT {
     }
 
     @Test
+    void withClientCertificatesRequiredOnlyAKnownClientGetsIn() throws Exception {
+        // Server and partner key pairs, each side trusting the other's certificate.
+        keytool("-genkeypair", "-alias", "node", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "san=dns:localhost,ip:127.0.0.1", "-validity", "30", "-keystore", "node.p12");
+        keytool("-genkeypair", "-alias", "partner", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=partner-1", "-validity", "30", "-keystore", "partner.p12");
+        keytool("-genkeypair", "-alias", "stranger", "-keyalg", "EC", "-groupname", "secp256r1",
+                "-dname", "CN=stranger", "-validity", "30", "-keystore", "stranger.p12");
+        keytool("-exportcert", "-alias", "partner", "-keystore", "partner.p12", "-file", "partner.crt");
+        keytool("-exportcert", "-alias", "node", "-keystore", "node.p12", "-file", "node.crt");
+        keytool("-importcert", "-noprompt", "-alias", "partner", "-file", "partner.crt", "-keystore", "node-trust.p12");
+        keytool("-importcert", "-noprompt", "-alias", "node", "-file", "node.crt", "-keystore", "client-trust.p12");
+
+        Ports ports = Ports.free();
+        String bundle = "--spring.ssl.bundle.jks.node.";
+        Process node = startNode(workDir.resolve("var"), ports, "mtls.log",
+                bundle + "keystore.location=file:" + workDir.resolve("node.p12"),
+                bundle + "keystore.password=changeit", bundle + "keystore.type=PKCS12",
+                bundle + "truststore.location=file:" + workDir.resolve("node-trust.p12"),
+                bundle + "truststore.password=changeit", bundle + "truststore.type=PKCS12",
+                "--spring.grpc.server.ssl.bundle=node", "--spring.grpc.server.ssl.client-auth=require",
+                "--strongroom.embedded-kafka.enabled=false");
+        ManagedChannel partner = tlsChannel(ports.grpc(), "partner.p12");
+        ManagedChannel stranger = tlsChannel(ports.grpc(), "stranger.p12");
+        ManagedChannel anonymous = tlsChannel(ports.grpc(), null);
+        try {
+            Instant giveUp = Instant.now().plus(START_TIMEOUT);
+            HealthCheckResponse health = null;
+            while (health == null && Instant.now().isBefore(giveUp)) {
+                try {
+                    health = HealthGrpc.newBlockingStub(partner).withDeadlineAfter(2, TimeUnit.SECONDS)
+                            .check(HealthCheckRequest.getDefaultInstance());
+                } catch (io.grpc.StatusRuntimeException notYet) {
+                    Thread.sleep(500);
+                }
+            }
+            assertThat(health).as("the partner with a trusted certificate gets in").isNotNull();
+            assertThat(health.getStatus()).isEqualTo(HealthCheckResponse.ServingStatus.SERVING);
+            for (ManagedChannel refused : List.of(stranger, anonymous)) {
+                io.grpc.StatusRuntimeException error = org.assertj.core.api.Assertions.catchThrowableOfType(
+                        io.grpc.StatusRuntimeException.class, () -> HealthGrpc.newBlockingStub(refused)
+                                .withDeadlineAfter(5, TimeUnit.SECONDS).check(HealthCheckRequest.getDefaultInstance()));
+                assertThat(error).as("no or an unknown client certificate: the handshake fails").isNotNull();
+                assertThat(error.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+            }
+        } finally {
+            for (ManagedChannel channel : List.of(partner, stranger, anonymous)) {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+            node.destroy();
+            assertThat(node.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private void keytool(String... arguments) throws Exception {
+        Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
+        List<String> command = new ArrayList<>(List.of(keytool.toString()));
+        command.addAll(List.of(arguments));
+        command.addAll(List.of("-storepass", "changeit", "-storetype", "PKCS12"));
+        Process process = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+
+    private ManagedChannel tlsChannel(int port, String clientKeyStore) throws Exception {
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(workDir.resolve("client-trust.p12"))) {
+            trust.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.TrustManagerFactory trustManagers = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trustManagers.init(trust);
+        io.grpc.TlsChannelCredentials.Builder credentials = io.grpc.TlsChannelCredentials.newBuilder()
+                .trustManager(trustManagers.getTrustManagers());
+        if (clientKeyStore != null) {
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(workDir.resolve(clientKeyStore))) {
+                keys.load(in, "changeit".toCharArray());
+            }
+            javax.net.ssl.KeyManagerFactory keyManagers = javax.net.ssl.KeyManagerFactory.getInstance(
+                    javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            keyManagers.init(keys, "changeit".toCharArray());
+            credentials.keyManager(keyManagers.getKeyManagers());
+        }
+        return io.grpc.Grpc.newChannelBuilderForAddress("localhost", port, credentials.build()).build();
+    }
+
+    @Test
     void aHoldExpiringWhileTheNodeIsDownExpiresWhenItStartsAgain() throws Exception {
         Ports ports = Ports.free();
         Path dataDir = workDir.resolve("var");
@@ -204,14 +293,17 @@ class NodeProcessIT {
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 
-    private Process startNode(Path dataDir, Ports ports, String logName) throws IOException {
+    private Process startNode(Path dataDir, Ports ports, String logName, String... extraArguments)
+            throws IOException {
         String jar = System.getProperty("strongroom.node.jar", "target/strongroom-node.jar");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder(java.toString(), "-Xmx512m", "-jar", jar,
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar", jar,
                 "--strongroom.data-dir=" + dataDir,
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--server.port=" + ports.http(),
-                "--strongroom.embedded-postgres.port=" + ports.postgres())
+                "--strongroom.embedded-postgres.port=" + ports.postgres()));
+        command.addAll(List.of(extraArguments));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(workDir.resolve(logName).toFile());
