@@ -82,6 +82,21 @@ class AxonWiringTest extends NodeTest {
         assertThat(commandBus).isInstanceOf(SimpleCommandBus.class);
     }
 
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+    @Autowired
+    NodeProperties properties;
+
+    @Test
+    void segmentsAreClaimedUnderANameThatSurvivesARestart() {
+        // pid@host would change with every start; host plus data directory does not.
+        String expected = org.strongroom.node.axon.AxonJdbcConfigurationAccess.nodeId(properties);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(jdbc.queryForList("SELECT DISTINCT owner FROM token_entry WHERE owner IS NOT NULL",
+                        String.class)).containsExactly(expected));
+        assertThat(expected).contains(properties.getDataDir().toAbsolutePath().normalize().toString());
+    }
+
     @Test
     void projectionsAreTrackingProcessorsOnTheEventStore() {
         for (String projection : Projections.ALL) {

@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Primary;
 import org.springframework.transaction.PlatformTransactionManager;
+import org.strongroom.node.NodeProperties;
 import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 /**
@@ -103,11 +104,17 @@ public class AxonJdbcConfiguration {
                 .build();
     }
 
+    /**
+     * The token store's owner name is stable for a node's data directory (Axon's default is pid@host):
+     * a node restarted after SIGKILL reclaims its own segments at once instead of waiting for the dead
+     * process's claims to time out, which every read-your-writes write would otherwise wait for.
+     */
     @Bean
-    TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer) {
+    TokenStore tokenStore(ConnectionProvider connectionProvider, Serializer serializer, NodeProperties properties) {
         return JdbcTokenStore.builder()
                 .connectionProvider(connectionProvider)
                 .serializer(serializer)
+                .nodeId(nodeId(properties))
                 .contentType(byte[].class)
                 .schema(TokenSchema.builder()
                         .setTokenTable("token_entry")
@@ -130,6 +137,17 @@ public class AxonJdbcConfiguration {
         return builder -> builder.polymorphicTypeValidator(BasicPolymorphicTypeValidator.builder()
                 .allowIfSubType("org.axonframework.")
                 .build());
+    }
+
+    static String nodeId(NodeProperties properties) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "localhost";
+        }
+        String id = host + ":" + properties.getDataDir().toAbsolutePath().normalize();
+        return id.length() <= 255 ? id : id.substring(id.length() - 255);
     }
 
     @Bean
