@@ -20,6 +20,16 @@ public class NodeProperties {
     private final EmbeddedPostgres embeddedPostgres = new EmbeddedPostgres();
     private final EmbeddedKafka embeddedKafka = new EmbeddedKafka();
     private final Jwt jwt = new Jwt();
+    /**
+     * Debit limits per channel, in units of the account's currency; a channel without an entry has none.
+     * Example: {@code strongroom.limits.MOBILE.daily=2000}.
+     */
+    private final java.util.Map<org.strongroom.kernel.Channel, ChannelLimits> limits =
+            new java.util.EnumMap<>(org.strongroom.kernel.Channel.class);
+
+    public java.util.Map<org.strongroom.kernel.Channel, ChannelLimits> getLimits() {
+        return limits;
+    }
 
     public Jwt getJwt() {
         return jwt;
@@ -144,6 +154,28 @@ public class NodeProperties {
 
         public void setClockSkew(Duration clockSkew) {
             this.clockSkew = clockSkew;
+        }
+    }
+
+    /** Withdrawal limits of one channel; null means no limit of that kind. */
+    public static class ChannelLimits {
+        private java.math.BigDecimal perTransaction;
+        private java.math.BigDecimal daily;
+
+        public java.math.BigDecimal getPerTransaction() {
+            return perTransaction;
+        }
+
+        public void setPerTransaction(java.math.BigDecimal perTransaction) {
+            this.perTransaction = perTransaction;
+        }
+
+        public java.math.BigDecimal getDaily() {
+            return daily;
+        }
+
+        public void setDaily(java.math.BigDecimal daily) {
+            this.daily = daily;
         }
     }
 

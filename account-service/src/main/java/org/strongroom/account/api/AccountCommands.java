@@ -35,7 +35,13 @@ public final class AccountCommands {
             @TargetAggregateIdentifier String accountId,
             String transactionId,
             Money amount,
-            Counterparty counterparty) {
+            Counterparty counterparty,
+            DebitLimits limits) {
+
+        /** A withdrawal with no channel limits (staff and system channels unless configured). */
+        public WithdrawFundsCommand(String accountId, String transactionId, Money amount, Counterparty counterparty) {
+            this(accountId, transactionId, amount, counterparty, DebitLimits.NONE);
+        }
     }
 
     public record PlaceHoldCommand(

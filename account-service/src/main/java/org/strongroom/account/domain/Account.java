@@ -16,6 +16,7 @@ import org.axonframework.deadline.DeadlineManager;
 import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
@@ -40,10 +41,12 @@ import org.strongroom.account.api.AccountEvents.HoldReleasedEvent;
 import org.strongroom.account.api.AccountProduct;
 import org.strongroom.account.api.AccountStatus;
 import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.DebitLimits;
 import org.strongroom.account.api.FreezeScope;
 import org.strongroom.account.api.Hold;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Violations;
 
@@ -67,6 +70,8 @@ public class Account {
     private Money balance;
     private Money overdraftLimit;
     private final Map<String, Hold> holds = new LinkedHashMap<>();
+    /** Per channel: what was debited on the latest business day seen, for daily limits. */
+    private final Map<String, DailyDebits> dailyDebits = new LinkedHashMap<>();
     private FreezeScope freezeScope;
     private String freezeReason;
     private AccountStatus status;
@@ -129,13 +134,15 @@ public class Account {
     }
 
     @CommandHandler
-    AccountDetails handle(WithdrawFundsCommand command) {
+    AccountDetails handle(WithdrawFundsCommand command,
+                          @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         requireOpen();
         if (freezeScope != null) {
             throw frozen("debits");
         }
         Money amount = requireAmount(command.amount());
         Counterparty counterparty = AccountFieldRules.checkCounterparty(command.counterparty());
+        requireWithinLimits(amount, command.limits() == null ? DebitLimits.NONE : command.limits(), businessDate);
         requireAvailable(amount);
         apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
         return details();
@@ -266,6 +273,37 @@ public class Account {
         return amount;
     }
 
+    /** Per-transaction and per-day (per channel) limits, decided here so no race can exceed them. */
+    private void requireWithinLimits(Money amount, DebitLimits limits, String businessDate) {
+        if (limits.perTransaction() != null && amount.amount().compareTo(limits.perTransaction()) > 0) {
+            throw DomainException.rule(ErrorReason.TRANSACTION_LIMIT_EXCEEDED,
+                    "the amount exceeds the per-transaction limit of the " + limits.channel() + " channel",
+                    Map.of("account_id", accountId, "channel", String.valueOf(limits.channel()),
+                            "limit", limits.perTransaction().toPlainString(),
+                            "currency_code", currency.getCurrencyCode()));
+        }
+        if (limits.daily() != null) {
+            BigDecimal usedToday = debitedToday(limits.channel(), businessDate);
+            if (usedToday.add(amount.amount()).compareTo(limits.daily()) > 0) {
+                throw DomainException.rule(ErrorReason.DAILY_LIMIT_EXCEEDED,
+                        "the amount would exceed the daily limit of the " + limits.channel() + " channel",
+                        Map.of("account_id", accountId, "channel", String.valueOf(limits.channel()),
+                                "limit", limits.daily().toPlainString(), "used_today", usedToday.toPlainString(),
+                                "business_date", String.valueOf(businessDate),
+                                "currency_code", currency.getCurrencyCode()));
+            }
+        }
+    }
+
+    private BigDecimal debitedToday(String channel, String businessDate) {
+        DailyDebits debits = dailyDebits.get(channel);
+        return debits != null && debits.businessDate().equals(businessDate) ? debits.total() : BigDecimal.ZERO;
+    }
+
+    /** Debits on one channel during one business day. */
+    private record DailyDebits(String businessDate, BigDecimal total) {
+    }
+
     private void requireAvailable(Money amount) {
         Money available = available();
         if (amount.isGreaterThan(available)) {
@@ -297,9 +335,15 @@ public class Account {
     }
 
     @EventSourcingHandler
-    void on(FundsWithdrawnEvent event, @Timestamp Instant occurredAt) {
+    void on(FundsWithdrawnEvent event, @Timestamp Instant occurredAt,
+            @MetaDataValue(MetadataKeys.CHANNEL) String channel,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         balance = event.balanceAfter();
         updateTime = occurredAt;
+        if (channel != null && businessDate != null) {
+            dailyDebits.put(channel, new DailyDebits(businessDate,
+                    debitedToday(channel, businessDate).add(event.amount().amount())));
+        }
     }
 
     @EventSourcingHandler

@@ -21,8 +21,10 @@ import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
 import org.strongroom.account.api.AccountDetails;
 import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.DebitLimits;
 import org.strongroom.customer.api.CustomerDetails;
 import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.grpc.MoneyMapper;
 import org.strongroom.gateway.grpc.PageTokens;
@@ -30,6 +32,7 @@ import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
+import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
@@ -40,6 +43,7 @@ import org.strongroom.projections.api.AccountQueries.ListAccountsQuery;
 import org.strongroom.projections.api.AccountQueries.ListTransactionsQuery;
 import org.strongroom.projections.api.AccountQueries.TransactionPage;
 import org.strongroom.projections.api.FindCustomerQuery;
+import org.strongroom.node.NodeProperties;
 import org.strongroom.projections.api.Projections;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.account.v1.CloseAccountRequest;
@@ -84,14 +88,16 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     private final QueryGateway queries;
     private final ProjectionReads reads;
     private final Clock clock;
+    private final NodeProperties properties;
 
     public AccountGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
-                              ProjectionReads reads, Clock clock) {
+                              ProjectionReads reads, Clock clock, NodeProperties properties) {
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
         this.reads = reads;
         this.clock = clock;
+        this.properties = properties;
     }
 
     @Override
@@ -174,10 +180,19 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                     Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
                             request.getCounterparty());
                     AccountDetails account = sendToAccount(new WithdrawFundsCommand(accountId, posting.transactionId(),
-                            posting.amount(), posting.counterparty()), request.getRequestId(), ACCOUNT_NOT_FOUND);
+                            posting.amount(), posting.counterparty(), limitsOfCaller()), request.getRequestId(),
+                            ACCOUNT_NOT_FOUND);
                     return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
                             .setTransactionId(posting.transactionId()).build();
                 }));
+    }
+
+    /** The configured debit limits of the caller's channel (none if the channel has no entry). */
+    private DebitLimits limitsOfCaller() {
+        Channel channel = CallerContext.current().channel();
+        NodeProperties.ChannelLimits configured = properties.getLimits().get(channel);
+        return configured == null ? new DebitLimits(channel.name(), null, null)
+                : new DebitLimits(channel.name(), configured.getPerTransaction(), configured.getDaily());
     }
 
     /** A deposit's or withdrawal's checked input, with every bad field reported at once. */
