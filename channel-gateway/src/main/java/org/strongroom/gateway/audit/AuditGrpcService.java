@@ -1,6 +1,5 @@
 package org.strongroom.gateway.audit;
 
-import com.google.rpc.Code;
 import io.grpc.stub.StreamObserver;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,19 +7,12 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
-import org.strongroom.gateway.grpc.CallerContext;
-import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.kernel.DomainException;
-import org.strongroom.kernel.ErrorReason;
-import org.strongroom.kernel.Role;
 import org.strongroom.kernel.Violations;
 import org.strongroom.proto.audit.v1.AccessLogEntry;
 import org.strongroom.proto.audit.v1.Activity;
@@ -39,7 +31,6 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
 
     static final int PAGE_DEFAULT = 50;
     static final int PAGE_MAX = 200;
-    private static final Set<Role> AUDITORS = EnumSet.of(Role.AUDITOR, Role.SYSTEM);
 
     private final JdbcTemplate jdbc;
 
@@ -49,7 +40,6 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
 
     @Override
     public void listActivities(ListActivitiesRequest request, StreamObserver<ListActivitiesResponse> response) {
-        requireAuditor();
         int pageSize = PageTokens.pageSize(request.getPageSize(), PAGE_DEFAULT, PAGE_MAX);
         long before = position(PageTokens.decode("activities", request.getPageToken()));
         Window window = window(request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
@@ -97,7 +87,6 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     @Override
     public void listAccessLogEntries(ListAccessLogEntriesRequest request,
                                      StreamObserver<ListAccessLogEntriesResponse> response) {
-        requireAuditor();
         int pageSize = PageTokens.pageSize(request.getPageSize(), PAGE_DEFAULT, PAGE_MAX);
         long before = position(PageTokens.decode("access-log", request.getPageToken()));
         Window window = window(request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
@@ -201,14 +190,6 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
             return Long.parseLong(token);
         } catch (NumberFormatException e) {
             throw DomainException.invalidField("page_token", "is not a page token of this list");
-        }
-    }
-
-    private static void requireAuditor() {
-        Role role = CallerContext.current().role();
-        if (!AUDITORS.contains(role)) {
-            throw ErrorStatuses.exception(Code.PERMISSION_DENIED, ErrorReason.ROLE_NOT_PERMITTED,
-                    "only auditors may read the audit trail", Map.of("role", role.name()));
         }
     }
 }
