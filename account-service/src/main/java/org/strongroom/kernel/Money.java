@@ -5,8 +5,9 @@ import java.util.Currency;
 import java.util.Objects;
 
 /**
- * An amount of one currency at exactly that currency's ISO 4217 scale (2 for EUR, 0 for JPY). Never a
- * double; construction refuses any other scale rather than rounding, so no cent is made or lost silently.
+ * An amount of one currency at exactly that currency's ISO 4217 scale (2 for EUR, 0 for JPY). Never
+ * binary floating point; construction refuses any other scale rather than rounding, so no cent is made
+ * or lost silently.
  */
 public record Money(BigDecimal amount, Currency currency) implements Comparable<Money> {
 

@@ -182,8 +182,8 @@ public class NodeProperties {
     /** Calls per principal: a steady rate with a burst allowance (token bucket). */
     public static class RateLimit {
         private boolean enabled = true;
-        private double requestsPerSecond = 500;
-        private double burst = 1000;
+        private long requestsPerSecond = 500;
+        private long burst = 1000;
 
         public boolean isEnabled() {
             return enabled;
@@ -193,22 +193,22 @@ public class NodeProperties {
             this.enabled = enabled;
         }
 
-        public double getRequestsPerSecond() {
+        public long getRequestsPerSecond() {
             return requestsPerSecond;
         }
 
-        public void setRequestsPerSecond(double requestsPerSecond) {
-            if (requestsPerSecond <= 0) {
-                throw new IllegalArgumentException("requests-per-second must be positive");
+        public void setRequestsPerSecond(long requestsPerSecond) {
+            if (requestsPerSecond <= 0 || requestsPerSecond > 1_000_000_000L) {
+                throw new IllegalArgumentException("requests-per-second must be between 1 and 1000000000");
             }
             this.requestsPerSecond = requestsPerSecond;
         }
 
-        public double getBurst() {
+        public long getBurst() {
             return burst;
         }
 
-        public void setBurst(double burst) {
+        public void setBurst(long burst) {
             if (burst < 1) {
                 throw new IllegalArgumentException("burst must be at least 1");
             }

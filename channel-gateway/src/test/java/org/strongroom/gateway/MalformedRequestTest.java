@@ -2,15 +2,7 @@ package org.strongroom.gateway;
 
 import static org.strongroom.gateway.GrpcErrors.assertError;
 
-import io.grpc.CallOptions;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
-import io.grpc.stub.ClientCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
@@ -21,37 +13,12 @@ import org.strongroom.node.NodeTest;
  */
 class MalformedRequestTest extends NodeTest {
 
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
-
     private byte[] call(String method, byte[] body) {
-        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(method)
-                .setRequestMarshaller(RAW)
-                .setResponseMarshaller(RAW)
-                .build();
         io.grpc.Metadata headers = new io.grpc.Metadata();
         headers.put(CallerContextInterceptor.PRINCIPAL, "hostile-1");
         headers.put(CallerContextInterceptor.ROLE, "CUSTOMER");
         headers.put(CallerContextInterceptor.CHANNEL, "ONLINE");
-        return ClientCalls.blockingUnaryCall(
-                io.grpc.ClientInterceptors.intercept(channel(),
-                        io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers)),
-                descriptor, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), body);
+        return RawCalls.call(channel(), method, headers, body);
     }
 
     @Test

@@ -140,7 +140,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         String customerId = Ids.require("customer_id", request.getCustomerId());
         int pageSize = PageTokens.pageSize(request.getPageSize(), ACCOUNTS_PAGE_DEFAULT, ACCOUNTS_PAGE_MAX);
         String list = "accounts:" + customerId;
-        long after = position(PageTokens.decode(list, request.getPageToken()), -1);
+        long after = PageTokens.decodePosition(list, request.getPageToken(), -1);
         reads.requireServing(Projections.CUSTOMER_VIEW, Projections.ACCOUNT_VIEW);
         boolean known = queries.query(new FindCustomerQuery(customerId),
                 ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join().isPresent();
@@ -279,7 +279,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         String accountId = Ids.require("account_id", request.getAccountId());
         int pageSize = PageTokens.pageSize(request.getPageSize(), TRANSACTIONS_PAGE_DEFAULT, TRANSACTIONS_PAGE_MAX);
         String list = "transactions:" + accountId;
-        long before = position(PageTokens.decode(list, request.getPageToken()), Long.MAX_VALUE);
+        long before = PageTokens.decodePosition(list, request.getPageToken(), Long.MAX_VALUE);
         findAccount(accountId);
         reads.requireServing(Projections.ACCOUNT_TRANSACTIONS);
         TransactionPage page = queries.query(new ListTransactionsQuery(accountId, before, pageSize),
@@ -290,17 +290,6 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
             answer.setNextPageToken(PageTokens.encode(list, Long.toString(page.lastSequence())));
         }
         reply(response, answer.build());
-    }
-
-    private static long position(String token, long first) {
-        if (token == null) {
-            return first;
-        }
-        try {
-            return Long.parseLong(token);
-        } catch (NumberFormatException e) {
-            throw DomainException.invalidField("page_token", "is not a page token of this list");
-        }
     }
 
     private AccountDetails sendToAccount(Object command, String requestId, CommandDispatcher.NotFound notFound) {

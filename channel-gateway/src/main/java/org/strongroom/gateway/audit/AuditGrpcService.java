@@ -12,7 +12,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.grpc.ProtoTime;
-import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.Violations;
 import org.strongroom.proto.audit.v1.AccessLogEntry;
 import org.strongroom.proto.audit.v1.Activity;
@@ -41,7 +40,7 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     @Override
     public void listActivities(ListActivitiesRequest request, StreamObserver<ListActivitiesResponse> response) {
         int pageSize = PageTokens.pageSize(request.getPageSize(), PAGE_DEFAULT, PAGE_MAX);
-        long before = position(PageTokens.decode("activities", request.getPageToken()));
+        long before = PageTokens.decodePosition("activities", request.getPageToken(), Long.MAX_VALUE);
         Window window = window(request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
                 request.getEndTime());
         StringBuilder sql = new StringBuilder("""
@@ -88,7 +87,7 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
     public void listAccessLogEntries(ListAccessLogEntriesRequest request,
                                      StreamObserver<ListAccessLogEntriesResponse> response) {
         int pageSize = PageTokens.pageSize(request.getPageSize(), PAGE_DEFAULT, PAGE_MAX);
-        long before = position(PageTokens.decode("access-log", request.getPageToken()));
+        long before = PageTokens.decodePosition("access-log", request.getPageToken(), Long.MAX_VALUE);
         Window window = window(request.hasStartTime(), request.getStartTime(), request.hasEndTime(),
                 request.getEndTime());
         StringBuilder sql = new StringBuilder("SELECT * FROM access_log WHERE entry_id < ?");
@@ -182,14 +181,4 @@ public class AuditGrpcService extends AuditServiceGrpc.AuditServiceImplBase {
         return new Window(from, to);
     }
 
-    private static long position(String token) {
-        if (token == null) {
-            return Long.MAX_VALUE;
-        }
-        try {
-            return Long.parseLong(token);
-        } catch (NumberFormatException e) {
-            throw DomainException.invalidField("page_token", "is not a page token of this list");
-        }
-    }
 }

@@ -37,6 +37,19 @@ public final class PageTokens {
         }
     }
 
+    /** A numeric keyset position from the token, or {@code first} for an empty token (the first page). */
+    public static long decodePosition(String list, String token, long first) {
+        String position = decode(list, token);
+        if (position == null) {
+            return first;
+        }
+        try {
+            return Long.parseLong(position);
+        } catch (NumberFormatException e) {
+            throw DomainException.invalidField("page_token", "is not a page token of this list");
+        }
+    }
+
     /** Page size within [1, max]; 0 means the default; negative is refused. */
     public static int pageSize(int requested, int defaultSize, int max) {
         if (requested < 0) {

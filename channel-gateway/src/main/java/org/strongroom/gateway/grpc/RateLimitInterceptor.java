@@ -12,6 +12,7 @@ import io.grpc.StatusRuntimeException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.core.annotation.Order;
@@ -21,7 +22,7 @@ import org.strongroom.kernel.ErrorReason;
 import org.strongroom.node.NodeProperties;
 
 /**
- * Rate limit per principal (token bucket): a steady rate with a burst allowance. A caller over its limit
+ * Rate limit per principal: a steady rate with a burst allowance. A caller over its limit
  * gets RESOURCE_EXHAUSTED / RATE_LIMITED with a RetryInfo saying when the next call will be accepted.
  * Runs after the caller is identified, so the bucket is the authenticated principal's.
  */
@@ -30,15 +31,20 @@ import org.strongroom.node.NodeProperties;
 @Order(30)
 public class RateLimitInterceptor implements ServerInterceptor {
 
-    /** Buckets idle this long are dropped, which bounds memory by the principals active recently. */
+    /** Principals idle this long are forgotten, which bounds memory by the principals active recently. */
     private static final long IDLE_NANOS = TimeUnit.MINUTES.toNanos(10);
     private static final int SWEEP_THRESHOLD = 10_000;
 
-    private final double ratePerNano;
-    private final double burst;
+    private final long requestsPerSecond;
+    private final long burst;
+    /** Nanoseconds between calls at the steady rate. */
+    private final long intervalNanos;
+    /** How far ahead of now a principal's schedule may run: the burst allowance. */
+    private final long toleranceNanos;
     private final boolean enabled;
     private final LongSupplier nanoTime;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    /** Per principal, the time at which its next call would be on schedule (GCRA's theoretical arrival time). */
+    private final Map<String, AtomicLong> schedules = new ConcurrentHashMap<>();
 
     @Autowired
     public RateLimitInterceptor(NodeProperties properties) {
@@ -47,8 +53,10 @@ public class RateLimitInterceptor implements ServerInterceptor {
 
     RateLimitInterceptor(NodeProperties.RateLimit limit, LongSupplier nanoTime) {
         this.enabled = limit.isEnabled();
-        this.ratePerNano = limit.getRequestsPerSecond() / 1e9;
+        this.requestsPerSecond = limit.getRequestsPerSecond();
         this.burst = limit.getBurst();
+        this.intervalNanos = TimeUnit.SECONDS.toNanos(1) / requestsPerSecond;
+        this.toleranceNanos = (burst - 1) * intervalNanos;
         this.nanoTime = nanoTime;
     }
 
@@ -69,26 +77,31 @@ public class RateLimitInterceptor implements ServerInterceptor {
         return next.startCall(call, headers);
     }
 
-    /** Whether this principal has a bucket, i.e. its calls reached the limiter identified. */
+    /** Whether this principal has a schedule, i.e. its calls reached the limiter identified. */
     boolean tracks(String principal) {
-        return buckets.containsKey(principal);
+        return schedules.containsKey(principal);
     }
 
-    /** Takes a token; returns 0, or how long until one would be available. */
+    /**
+     * Admits a call (generic cell rate algorithm, integer nanoseconds): returns 0, or how long until the
+     * principal's next call would be admitted.
+     */
     long acquire(String principal) {
         long now = nanoTime.getAsLong();
-        if (buckets.size() > SWEEP_THRESHOLD) {
-            buckets.values().removeIf(bucket -> now - bucket.updatedNanos > IDLE_NANOS);
+        if (schedules.size() > SWEEP_THRESHOLD) {
+            schedules.values().removeIf(schedule -> now - schedule.get() > IDLE_NANOS);
         }
-        Bucket bucket = buckets.computeIfAbsent(principal, p -> new Bucket(burst, now));
-        synchronized (bucket) {
-            bucket.tokens = Math.min(burst, bucket.tokens + (now - bucket.updatedNanos) * ratePerNano);
-            bucket.updatedNanos = now;
-            if (bucket.tokens >= 1) {
-                bucket.tokens -= 1;
+        AtomicLong schedule = schedules.computeIfAbsent(principal, p -> new AtomicLong(now));
+        while (true) {
+            long due = schedule.get();
+            long start = Math.max(due, now);
+            long ahead = start - now;
+            if (ahead > toleranceNanos) {
+                return ahead - toleranceNanos;
+            }
+            if (schedule.compareAndSet(due, start + intervalNanos)) {
                 return 0;
             }
-            return (long) Math.ceil((1 - bucket.tokens) / ratePerNano);
         }
     }
 
@@ -96,23 +109,13 @@ public class RateLimitInterceptor implements ServerInterceptor {
         com.google.rpc.Status status = ErrorStatuses.status(Code.RESOURCE_EXHAUSTED, ErrorReason.RATE_LIMITED,
                 "too many calls from this caller; retry after the delay in RetryInfo",
                 Map.of("principal", principal,
-                        "requests_per_second", String.valueOf(Math.round(ratePerNano * 1e9)),
-                        "burst", String.valueOf(Math.round(burst))));
+                        "requests_per_second", String.valueOf(requestsPerSecond),
+                        "burst", String.valueOf(burst)));
         status = status.toBuilder().addDetails(Any.pack(RetryInfo.newBuilder()
                 .setRetryDelay(Duration.newBuilder()
                         .setSeconds(waitNanos / 1_000_000_000L)
                         .setNanos((int) (waitNanos % 1_000_000_000L)))
                 .build())).build();
         return ErrorStatuses.exception(status);
-    }
-
-    private static final class Bucket {
-        double tokens;
-        long updatedNanos;
-
-        Bucket(double tokens, long updatedNanos) {
-            this.tokens = tokens;
-            this.updatedNanos = updatedNanos;
-        }
     }
 }

@@ -6,11 +6,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.axonframework.config.EventProcessingConfiguration;
-import org.axonframework.eventhandling.EventTrackerStatus;
-import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
-import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.eventhandling.WrappedToken;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.strongroom.gateway.grpc.Deadlines;
@@ -59,28 +55,6 @@ public class ProjectionBarrier {
     }
 
     private static boolean hasHandled(StreamingEventProcessor processor, long globalIndex) {
-        Map<Integer, EventTrackerStatus> status = processor.processingStatus();
-        if (status.isEmpty() || status.values().stream().anyMatch(EventTrackerStatus::isErrorState)) {
-            return false;
-        }
-        // Every segment must be claimed here and past the index: their shares of the stream
-        // (1 / (mask + 1) each) add up to the whole stream.
-        long whole = 1L << 32;
-        long covered = 0;
-        for (EventTrackerStatus segment : status.values()) {
-            if (!covers(segment.getTrackingToken(), globalIndex)) {
-                return false;
-            }
-            covered += whole / (segment.getSegment().getMask() + 1L);
-        }
-        return covered == whole;
-    }
-
-    private static boolean covers(TrackingToken token, long globalIndex) {
-        TrackingToken position = WrappedToken.unwrapLowerBound(token);
-        if (position instanceof GapAwareTrackingToken gapAware) {
-            return gapAware.getIndex() >= globalIndex && !gapAware.getGaps().contains(globalIndex);
-        }
-        return position != null && position.position().orElse(-1) >= globalIndex;
+        return Segments.allPast(processor.processingStatus(), globalIndex);
     }
 }

@@ -7,7 +7,6 @@ import org.axonframework.eventhandling.EventTrackerStatus;
 import org.axonframework.eventhandling.ReplayToken;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.axonframework.eventhandling.TrackingToken;
-import org.axonframework.eventhandling.WrappedToken;
 import org.springframework.stereotype.Component;
 
 /**
@@ -68,22 +67,11 @@ public class ProjectionRebuilds {
         return current < reset;
     }
 
-    /** Running, and every segment claimed here, healthy and past {@code head}. */
+    /** Running, and every segment claimed here, out of its replay, healthy and past {@code head}. */
     private static boolean caughtUp(StreamingEventProcessor processor, Map<Integer, EventTrackerStatus> status,
                                     long head) {
-        if (!processor.isRunning()) {
-            return false;
-        }
-        long whole = 1L << 32;
-        long covered = 0;
-        for (EventTrackerStatus segment : status.values()) {
-            TrackingToken position = WrappedToken.unwrapLowerBound(segment.getTrackingToken());
-            if (segment.isErrorState() || behindReset(segment.getTrackingToken())
-                    || position == null || position.position().orElse(-1) < head) {
-                return false;
-            }
-            covered += whole / (segment.getSegment().getMask() + 1L);
-        }
-        return !status.isEmpty() && covered == whole;
+        return processor.isRunning()
+                && status.values().stream().noneMatch(segment -> behindReset(segment.getTrackingToken()))
+                && Segments.allPast(status, head);
     }
 }

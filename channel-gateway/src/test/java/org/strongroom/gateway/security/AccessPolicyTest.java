@@ -3,25 +3,16 @@ package org.strongroom.gateway.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.BindableService;
-import io.grpc.CallOptions;
-import io.grpc.ClientInterceptors;
 import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.ClientCalls;
-import io.grpc.stub.MetadataUtils;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.strongroom.gateway.RawCalls;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.kernel.Role;
 import org.strongroom.node.NodeTest;
@@ -33,22 +24,6 @@ import org.strongroom.node.NodeTest;
  * request, which every mutating method refuses as invalid, so the matrix changes nothing.
  */
 class AccessPolicyTest extends NodeTest {
-
-    private static final MethodDescriptor.Marshaller<byte[]> RAW = new MethodDescriptor.Marshaller<>() {
-        @Override
-        public InputStream stream(byte[] value) {
-            return new ByteArrayInputStream(value);
-        }
-
-        @Override
-        public byte[] parse(InputStream stream) {
-            try {
-                return stream.readAllBytes();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-    };
 
     @Autowired
     List<BindableService> services;
@@ -111,16 +86,8 @@ class AccessPolicyTest extends NodeTest {
         if (role.requiresBranch()) {
             headers.put(CallerContextInterceptor.BRANCH, "branch-matrix");
         }
-        MethodDescriptor<byte[], byte[]> descriptor = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY)
-                .setFullMethodName(method)
-                .setRequestMarshaller(RAW)
-                .setResponseMarshaller(RAW)
-                .build();
         try {
-            ClientCalls.blockingUnaryCall(ClientInterceptors.intercept(channel(),
-                            MetadataUtils.newAttachHeadersInterceptor(headers)),
-                    descriptor, CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), new byte[0]);
+            RawCalls.call(channel(), method, headers, new byte[0]);
             return Status.Code.OK;
         } catch (StatusRuntimeException e) {
             if (e.getStatus().getCode() == Status.Code.PERMISSION_DENIED) {

@@ -6,8 +6,11 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
@@ -146,23 +149,19 @@ public class AccountViewProjection {
 
     @QueryHandler
     public Optional<AccountDetails> handle(FindAccountQuery query) {
-        return jdbc.query("SELECT * FROM account_view WHERE account_id = ?", (rs, n) -> map(rs), query.accountId())
-                .stream().findFirst();
+        return withHolds(jdbc.query("SELECT * FROM account_view WHERE account_id = ?", (rs, n) -> row(rs),
+                query.accountId())).stream().findFirst();
     }
 
     @QueryHandler
     public AccountPage handle(ListAccountsQuery query) {
-        List<Row> rows = jdbc.query("SELECT * FROM account_view WHERE customer_id = ? AND opened_position > ? "
+        List<AccountRow> rows = jdbc.query("SELECT * FROM account_view WHERE customer_id = ? AND opened_position > ? "
                         + "ORDER BY opened_position LIMIT ?",
-                (rs, n) -> new Row(map(rs), rs.getLong("opened_position")),
-                query.customerId(), query.afterPosition(), query.limit() + 1);
+                (rs, n) -> row(rs), query.customerId(), query.afterPosition(), query.limit() + 1);
         boolean more = rows.size() > query.limit();
-        List<Row> page = more ? rows.subList(0, query.limit()) : rows;
-        long last = page.isEmpty() ? query.afterPosition() : page.get(page.size() - 1).position();
-        return new AccountPage(page.stream().map(Row::account).toList(), last, more);
-    }
-
-    private record Row(AccountDetails account, long position) {
+        List<AccountRow> page = more ? rows.subList(0, query.limit()) : rows;
+        long last = page.isEmpty() ? query.afterPosition() : page.get(page.size() - 1).openedPosition();
+        return new AccountPage(withHolds(page), last, more);
     }
 
     /** Moves the row's last applied sequence forward; false if this event was applied before. */
@@ -178,27 +177,54 @@ public class AccountViewProjection {
         }
     }
 
-    private AccountDetails map(ResultSet rs) throws SQLException {
-        String accountId = rs.getString("account_id");
-        Currency currency = Currency.getInstance(rs.getString("currency_code"));
-        Money balance = money(rs.getBigDecimal("balance"), currency);
-        Money overdraft = money(rs.getBigDecimal("overdraft_limit"), currency);
-        List<Hold> holds = jdbc.query("SELECT * FROM account_hold WHERE account_id = ? ORDER BY placed_sequence",
-                (h, n) -> {
+    /** One account_view row, before its holds are attached. */
+    private record AccountRow(String accountId, String customerId, AccountProduct product, Currency currency,
+                              BigDecimal balance, BigDecimal overdraftLimit, String freezeScope, String freezeReason,
+                              AccountStatus status, LocalDate openingBusinessDate, long openedPosition,
+                              Instant createTime, Instant updateTime) {
+    }
+
+    private static AccountRow row(ResultSet rs) throws SQLException {
+        return new AccountRow(rs.getString("account_id"), rs.getString("customer_id"),
+                AccountProduct.valueOf(rs.getString("product")), Currency.getInstance(rs.getString("currency_code")),
+                rs.getBigDecimal("balance"), rs.getBigDecimal("overdraft_limit"), rs.getString("freeze_scope"),
+                rs.getString("freeze_reason"), AccountStatus.valueOf(rs.getString("status")),
+                rs.getObject("opening_business_date", LocalDate.class), rs.getLong("opened_position"),
+                rs.getTimestamp("create_time").toInstant(), rs.getTimestamp("update_time").toInstant());
+    }
+
+    /** Attaches every row's holds with one query for the whole page, not one per account. */
+    private List<AccountDetails> withHolds(List<AccountRow> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        Map<String, Currency> currencies = new HashMap<>();
+        rows.forEach(row -> currencies.put(row.accountId(), row.currency()));
+        Map<String, List<Hold>> holds = new HashMap<>();
+        // Ids are UUIDs (no commas), so one comma-joined parameter carries the whole page.
+        jdbc.query("SELECT * FROM account_hold WHERE account_id = ANY (string_to_array(?, ',')) "
+                        + "ORDER BY account_id, placed_sequence",
+                (ResultSet h) -> {
+                    String accountId = h.getString("account_id");
                     Timestamp expiry = h.getTimestamp("expire_time");
-                    return new Hold(h.getString("hold_id"), money(h.getBigDecimal("amount"), currency),
-                            h.getString("reason"), expiry == null ? null : expiry.toInstant());
-                }, accountId);
+                    holds.computeIfAbsent(accountId, id -> new ArrayList<>()).add(new Hold(h.getString("hold_id"),
+                            money(h.getBigDecimal("amount"), currencies.get(accountId)), h.getString("reason"),
+                            expiry == null ? null : expiry.toInstant()));
+                },
+                String.join(",", currencies.keySet()));
+        return rows.stream().map(row -> details(row, holds.getOrDefault(row.accountId(), List.of()))).toList();
+    }
+
+    private static AccountDetails details(AccountRow row, List<Hold> holds) {
+        Money balance = money(row.balance(), row.currency());
+        Money overdraft = money(row.overdraftLimit(), row.currency());
         Money available = balance.plus(overdraft);
         for (Hold hold : holds) {
             available = available.minus(hold.amount());
         }
-        String freeze = rs.getString("freeze_scope");
-        return new AccountDetails(accountId, rs.getString("customer_id"),
-                AccountProduct.valueOf(rs.getString("product")), balance, available, overdraft, holds,
-                freeze == null ? null : FreezeScope.valueOf(freeze), rs.getString("freeze_reason"),
-                AccountStatus.valueOf(rs.getString("status")), rs.getObject("opening_business_date", LocalDate.class),
-                rs.getTimestamp("create_time").toInstant(), rs.getTimestamp("update_time").toInstant());
+        return new AccountDetails(row.accountId(), row.customerId(), row.product(), balance, available, overdraft,
+                List.copyOf(holds), row.freezeScope() == null ? null : FreezeScope.valueOf(row.freezeScope()),
+                row.freezeReason(), row.status(), row.openingBusinessDate(), row.createTime(), row.updateTime());
     }
 
     static Money money(BigDecimal amount, Currency currency) {
