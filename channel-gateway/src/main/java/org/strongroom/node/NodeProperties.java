@@ -179,7 +179,7 @@ public class NodeProperties {
         }
     }
 
-    /** Calls per principal: a steady rate with a burst allowance (token bucket). */
+    /** Calls per principal: a steady rate (whole calls per second) with a burst allowance. */
     public static class RateLimit {
         private boolean enabled = true;
         private long requestsPerSecond = 500;
