@@ -59,6 +59,10 @@ public class DomainException extends RuntimeException {
         return new DomainException(Refusal.ALREADY_EXISTS, reason, message, metadata);
     }
 
+    public static DomainException forbidden(ErrorReason reason, String message, Map<String, String> metadata) {
+        return new DomainException(Refusal.FORBIDDEN, reason, message, metadata);
+    }
+
     public Refusal refusal() {
         return refusal;
     }

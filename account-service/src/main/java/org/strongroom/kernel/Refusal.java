@@ -9,5 +9,7 @@ public enum Refusal {
     /** The addressed resource does not exist. */
     NOT_FOUND,
     /** The resource to be created already exists. */
-    ALREADY_EXISTS
+    ALREADY_EXISTS,
+    /** The caller may not do this to this resource (consent scope, cash, segregation of duties). */
+    FORBIDDEN
 }

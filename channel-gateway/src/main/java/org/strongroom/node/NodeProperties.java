@@ -68,8 +68,11 @@ public class NodeProperties {
         private Duration defaultDeadline = Duration.ofSeconds(10);
         /** Longest deadline honoured; longer client deadlines are capped so no call holds resources forever. */
         private Duration maxDeadline = Duration.ofSeconds(60);
-        /** Development identity mode: caller identity from x-strongroom-* headers (until token auth lands). */
-        private boolean developmentIdentity = true;
+        /**
+         * Development identity mode: callers without a token are identified by x-strongroom-* headers,
+         * trusted as sent. Off by default; only for local demos.
+         */
+        private boolean developmentIdentity = false;
         private final RateLimit rateLimit = new RateLimit();
 
         public RateLimit getRateLimit() {

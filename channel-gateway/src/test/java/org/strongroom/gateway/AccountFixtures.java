@@ -8,7 +8,7 @@ import io.grpc.stub.MetadataUtils;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.strongroom.gateway.grpc.CallerContextInterceptor;
+import org.strongroom.node.TestTokens;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.account.v1.Counterparty;
@@ -32,12 +32,7 @@ public final class AccountFixtures {
     }
 
     public static Metadata teller() {
-        Metadata headers = new Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, "teller-fixtures");
-        headers.put(CallerContextInterceptor.ROLE, "TELLER");
-        headers.put(CallerContextInterceptor.CHANNEL, "BRANCH");
-        headers.put(CallerContextInterceptor.BRANCH, "branch-1");
-        return headers;
+        return TestTokens.staff("teller-fixtures", "TELLER", "branch-1");
     }
 
     public AccountServiceGrpc.AccountServiceBlockingStub accounts() {

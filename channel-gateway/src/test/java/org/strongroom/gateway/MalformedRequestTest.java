@@ -4,8 +4,8 @@ import static org.strongroom.gateway.GrpcErrors.assertError;
 
 import io.grpc.Status;
 import org.junit.jupiter.api.Test;
-import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
 
 /**
  * Requests no protobuf library would produce: a hostile client sends raw bytes. They are refused as
@@ -14,10 +14,7 @@ import org.strongroom.node.NodeTest;
 class MalformedRequestTest extends NodeTest {
 
     private byte[] call(String method, byte[] body) {
-        io.grpc.Metadata headers = new io.grpc.Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, "hostile-1");
-        headers.put(CallerContextInterceptor.ROLE, "CUSTOMER");
-        headers.put(CallerContextInterceptor.CHANNEL, "ONLINE");
+        io.grpc.Metadata headers = TestTokens.staff("hostile-1", "TELLER", "branch-1");
         return RawCalls.call(channel(), method, headers, body);
     }
 

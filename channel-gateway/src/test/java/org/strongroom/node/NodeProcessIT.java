@@ -73,7 +73,7 @@ class NodeProcessIT {
         Process first = startNode(dataDir, ports, "first.log");
         List<Customer> registered = new ArrayList<>();
         RegisterCustomerRequest remembered;
-        try (Client client = new Client(ports.grpc())) {
+        try (Client client = new Client(ports.grpc(), dataDir)) {
             client.awaitServing();
             for (int i = 0; i < 3; i++) {
                 registered.add(client.customers().registerCustomer(registration("doc-" + i, "req-" + i).build())
@@ -90,7 +90,7 @@ class NodeProcessIT {
                 .get().matches(ProcessHandle::isAlive);
 
         Process second = startNode(dataDir, ports, "second.log");
-        try (Client client = new Client(ports.grpc())) {
+        try (Client client = new Client(ports.grpc(), dataDir)) {
             client.awaitServing();
             assertThat(ProcessHandle.of(postmaster).filter(ProcessHandle::isAlive))
                     .as("the orphaned PostgreSQL was stopped").isEmpty();
@@ -136,7 +136,7 @@ class NodeProcessIT {
         Ports ports = Ports.free();
         Path dataDir = workDir.resolve("var");
         Process first = startNode(dataDir, ports, "owner.log");
-        try (Client client = new Client(ports.grpc())) {
+        try (Client client = new Client(ports.grpc(), dataDir)) {
             client.awaitServing();
             Ports others = Ports.free();
             Process second = startNode(dataDir, others, "intruder.log");
@@ -248,7 +248,7 @@ class NodeProcessIT {
         String accountId;
         Instant expiry;
         Process first = startNode(dataDir, ports, "hold-first.log");
-        try (Client client = new Client(ports.grpc())) {
+        try (Client client = new Client(ports.grpc(), dataDir)) {
             client.awaitServing();
             String customerId = client.customers().registerCustomer(registration("doc-h", "req-h").build())
                     .getCustomer().getCustomerId();
@@ -270,7 +270,7 @@ class NodeProcessIT {
         }
 
         Process second = startNode(dataDir, ports, "hold-second.log");
-        try (Client client = new Client(ports.grpc())) {
+        try (Client client = new Client(ports.grpc(), dataDir)) {
             client.awaitServing();
             Account account = null;
             Instant giveUp = Instant.now().plusSeconds(60);
@@ -363,8 +363,19 @@ class NodeProcessIT {
     private static final class Client implements AutoCloseable {
         private final ManagedChannel channel;
 
-        Client(int port) {
+        private final Path dataDir;
+
+        Client(int port, Path dataDir) {
             channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+            this.dataDir = dataDir;
+        }
+
+        /** A teller's token from the node's own development key (created on its first start). */
+        private Metadata teller() {
+            Metadata headers = new Metadata();
+            headers.put(CallerContextInterceptor.AUTHORIZATION, "Bearer " + TestTokens.token(dataDir, Instant.now(),
+                    "teller-1", "TELLER", "BRANCH", claims -> claims.claim("branch", "branch-1")));
+            return headers;
         }
 
         void awaitServing() throws InterruptedException {
@@ -386,18 +397,13 @@ class NodeProcessIT {
 
         AccountServiceGrpc.AccountServiceBlockingStub accounts() {
             return AccountServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(AccountFixtures.teller()))
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(teller()))
                     .withDeadlineAfter(30, TimeUnit.SECONDS);
         }
 
         CustomerServiceGrpc.CustomerServiceBlockingStub customers() {
-            Metadata headers = new Metadata();
-            headers.put(CallerContextInterceptor.PRINCIPAL, "teller-1");
-            headers.put(CallerContextInterceptor.ROLE, "TELLER");
-            headers.put(CallerContextInterceptor.CHANNEL, "BRANCH");
-            headers.put(CallerContextInterceptor.BRANCH, "branch-1");
             return CustomerServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(teller()))
                     .withDeadlineAfter(30, TimeUnit.SECONDS);
         }
 

@@ -22,7 +22,6 @@ import org.springframework.context.event.EventListener;
 import org.springframework.grpc.server.lifecycle.GrpcServerStartedEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.strongroom.gateway.grpc.CallerContextInterceptor;
 
 /**
  * Base of the node's in-JVM integration tests: one Spring context (and so one embedded PostgreSQL) for
@@ -35,7 +34,7 @@ public abstract class NodeTest {
     /** Business day the tests start on: 2026-11-23, 10:00 UTC. */
     public static final Instant START = Instant.parse("2026-11-23T10:00:00Z");
 
-    private static final Path DATA_DIR = createDataDir();
+    static final Path DATA_DIR = createDataDir();
     private static volatile ManagedChannel channel;
 
     @Autowired
@@ -70,12 +69,17 @@ public abstract class NodeTest {
         return channel;
     }
 
-    /** A stub calling as the given identity in development identity mode. */
+    /** A stub calling with a signed token for the given identity (staff work at branch-1). */
     protected <S extends AbstractStub<S>> S as(S stub, String principal, String role, String channelName) {
-        Metadata headers = new Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, principal);
-        headers.put(CallerContextInterceptor.ROLE, role);
-        headers.put(CallerContextInterceptor.CHANNEL, channelName);
+        boolean staff = role.equals("TELLER") || role.equals("SUPERVISOR");
+        return as(stub, TestTokens.headers(principal, role, channelName, claims -> {
+            if (staff) {
+                claims.claim("branch", "branch-1");
+            }
+        }));
+    }
+
+    protected <S extends AbstractStub<S>> S as(S stub, Metadata headers) {
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
     }
 

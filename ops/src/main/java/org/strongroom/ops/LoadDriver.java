@@ -10,6 +10,9 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.MetadataUtils;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -58,11 +61,15 @@ final class LoadDriver {
 
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
+            // A teller's token: from --token, or issued with the node's development key (--data-dir).
+            String token = options.text("token", null);
+            if (token == null) {
+                token = TokenCommand.issue(TokenCommand.developmentKey(Path.of(options.text("data-dir", "var"))),
+                        Instant.now(), Duration.ofHours(12), "load-driver", "TELLER", "BRANCH",
+                        Map.of("branch", "load"), "strongroom", "strongroom");
+            }
             Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("x-strongroom-principal", Metadata.ASCII_STRING_MARSHALLER), "load-driver");
-            headers.put(Metadata.Key.of("x-strongroom-role", Metadata.ASCII_STRING_MARSHALLER), "TELLER");
-            headers.put(Metadata.Key.of("x-strongroom-channel", Metadata.ASCII_STRING_MARSHALLER), "BRANCH");
-            headers.put(Metadata.Key.of("x-strongroom-branch", Metadata.ASCII_STRING_MARSHALLER), "load");
+            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
             var interceptor = MetadataUtils.newAttachHeadersInterceptor(headers);
             var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
             var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);

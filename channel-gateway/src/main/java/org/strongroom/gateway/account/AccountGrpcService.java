@@ -32,6 +32,8 @@ import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
+import org.strongroom.gateway.security.ObjectAccess;
+import org.strongroom.gateway.security.PartnerScope;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
@@ -89,9 +91,11 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     private final ProjectionReads reads;
     private final Clock clock;
     private final NodeProperties properties;
+    private final ObjectAccess access;
 
     public AccountGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
-                              ProjectionReads reads, Clock clock, NodeProperties properties) {
+                              ProjectionReads reads, Clock clock, NodeProperties properties, ObjectAccess access) {
+        this.access = access;
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
@@ -103,6 +107,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void openAccount(OpenAccountRequest request, StreamObserver<OpenAccountResponse> response) {
         String customerId = Ids.require("customer_id", request.getCustomerId());
+        access.requireCustomer(customerId);
         reply(response, idempotent.execute(AccountServiceGrpc.getOpenAccountMethod().getFullMethodName(), request,
                 OpenAccountResponse.parser(), () -> {
                     Violations violations = new Violations();
@@ -131,6 +136,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void getAccount(GetAccountRequest request, StreamObserver<GetAccountResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, PartnerScope.BALANCES_READ);
         AccountDetails account = findAccount(accountId);
         reply(response, GetAccountResponse.newBuilder().setAccount(AccountMapper.toProto(account)).build());
     }
@@ -141,15 +147,22 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         int pageSize = PageTokens.pageSize(request.getPageSize(), ACCOUNTS_PAGE_DEFAULT, ACCOUNTS_PAGE_MAX);
         String list = "accounts:" + customerId;
         long after = PageTokens.decodePosition(list, request.getPageToken(), -1);
+        java.util.Set<String> visible = access.visibleAccounts(PartnerScope.BALANCES_READ);
+        if (visible == null) {
+            access.requireCustomer(customerId);
+        }
         reads.requireServing(Projections.CUSTOMER_VIEW, Projections.ACCOUNT_VIEW);
         boolean known = queries.query(new FindCustomerQuery(customerId),
                 ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join().isPresent();
         if (!known) {
-            throw DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND, "no such customer",
-                    Map.of("customer_id", customerId));
+            throw ObjectAccess.customerNotFound(customerId);
         }
-        AccountPage page = queries.query(new ListAccountsQuery(customerId, after, pageSize), AccountPage.class)
-                .join();
+        AccountPage page = queries.query(new ListAccountsQuery(customerId, after, pageSize, visible),
+                AccountPage.class).join();
+        if (visible != null && after < 0 && page.accounts().isEmpty()) {
+            // A partner learns of a customer only through the accounts its consent grants.
+            throw ObjectAccess.customerNotFound(customerId);
+        }
         ListAccountsResponse.Builder answer = ListAccountsResponse.newBuilder();
         page.accounts().forEach(account -> answer.addAccounts(AccountMapper.toProto(account)));
         if (page.more()) {
@@ -161,6 +174,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void depositFunds(DepositFundsRequest request, StreamObserver<DepositFundsResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
         reply(response, mutate(AccountServiceGrpc.getDepositFundsMethod().getFullMethodName(), request,
                 DepositFundsResponse.parser(), accountId, () -> {
                     Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
@@ -175,6 +189,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void withdrawFunds(WithdrawFundsRequest request, StreamObserver<WithdrawFundsResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, PartnerScope.PAYMENTS_INITIATE);
         reply(response, mutate(AccountServiceGrpc.getWithdrawFundsMethod().getFullMethodName(), request,
                 WithdrawFundsResponse.parser(), accountId, () -> {
                     Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
@@ -212,6 +227,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void placeHold(PlaceHoldRequest request, StreamObserver<PlaceHoldResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
         reply(response, mutate(AccountServiceGrpc.getPlaceHoldMethod().getFullMethodName(), request,
                 PlaceHoldResponse.parser(), accountId, () -> {
                     Violations violations = new Violations();
@@ -239,6 +255,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void releaseHold(ReleaseHoldRequest request, StreamObserver<ReleaseHoldResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
         String holdId = Ids.require("hold_id", request.getHoldId());
         reply(response, mutate(AccountServiceGrpc.getReleaseHoldMethod().getFullMethodName(), request,
                 ReleaseHoldResponse.parser(), accountId, () -> ReleaseHoldResponse.newBuilder()
@@ -249,6 +266,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void freezeAccount(FreezeAccountRequest request, StreamObserver<FreezeAccountResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
         reply(response, mutate(AccountServiceGrpc.getFreezeAccountMethod().getFullMethodName(), request,
                 FreezeAccountResponse.parser(), accountId, () -> FreezeAccountResponse.newBuilder()
                         .setAccount(AccountMapper.toProto(sendToAccount(new FreezeAccountCommand(accountId,
@@ -259,6 +277,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void unfreezeAccount(UnfreezeAccountRequest request, StreamObserver<UnfreezeAccountResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
         reply(response, mutate(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), request,
                 UnfreezeAccountResponse.parser(), accountId, () -> UnfreezeAccountResponse.newBuilder()
                         .setAccount(AccountMapper.toProto(sendToAccount(new UnfreezeAccountCommand(accountId,
@@ -268,6 +287,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void closeAccount(CloseAccountRequest request, StreamObserver<CloseAccountResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
         reply(response, mutate(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), request,
                 CloseAccountResponse.parser(), accountId, () -> CloseAccountResponse.newBuilder()
                         .setAccount(AccountMapper.toProto(sendToAccount(new CloseAccountCommand(accountId),
@@ -277,6 +297,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     @Override
     public void listTransactions(ListTransactionsRequest request, StreamObserver<ListTransactionsResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, PartnerScope.TRANSACTIONS_READ);
         int pageSize = PageTokens.pageSize(request.getPageSize(), TRANSACTIONS_PAGE_DEFAULT, TRANSACTIONS_PAGE_MAX);
         String list = "transactions:" + accountId;
         long before = PageTokens.decodePosition(list, request.getPageToken(), Long.MAX_VALUE);
@@ -300,8 +321,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         reads.requireServing(Projections.ACCOUNT_VIEW);
         Optional<AccountDetails> account = queries.query(new FindAccountQuery(accountId),
                 ResponseTypes.optionalInstanceOf(AccountDetails.class)).join();
-        return account.orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account",
-                Map.of("account_id", accountId)));
+        return account.orElseThrow(() -> ObjectAccess.accountNotFound(accountId));
     }
 
     private <R extends com.google.protobuf.Message> R mutate(String method, com.google.protobuf.Message request,

@@ -61,6 +61,9 @@ public class CommandDispatcher {
         values.put(MetadataKeys.ROLE, caller.role().name());
         values.put(MetadataKeys.CHANNEL, caller.channel().name());
         caller.branch().ifPresent(branch -> values.put(MetadataKeys.BRANCH_ID, branch));
+        if (caller.actingFor() != null) {
+            values.put(MetadataKeys.ACTING_FOR, caller.actingFor());
+        }
         values.put(MetadataKeys.CORRELATION_ID, caller.correlationId());
         values.put(MetadataKeys.REQUEST_ID, requestId);
         values.put(MetadataKeys.BUSINESS_DATE, businessDate.current().toString());

@@ -15,6 +15,7 @@ import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.projection.ProjectionReads;
+import org.strongroom.gateway.security.ObjectAccess;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
@@ -40,9 +41,11 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
     private final CommandDispatcher commands;
     private final QueryGateway queries;
     private final ProjectionReads reads;
+    private final ObjectAccess access;
 
     public CustomerGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
-                               ProjectionReads reads) {
+                               ProjectionReads reads, ObjectAccess access) {
+        this.access = access;
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
@@ -76,9 +79,7 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
         reads.requireServing(Projections.CUSTOMER_VIEW);
         Optional<CustomerDetails> customer = queries.query(new FindCustomerQuery(customerId),
                 ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join();
-        CustomerDetails details = customer.orElseThrow(() -> ErrorStatuses.exception(ErrorStatuses.fromDomain(
-                DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND, "no such customer",
-                        Map.of("customer_id", customerId)))));
+        CustomerDetails details = customer.orElseThrow(() -> ObjectAccess.customerNotFound(customerId));
         response.onNext(GetCustomerResponse.newBuilder().setCustomer(CustomerMapper.toProto(details)).build());
         response.onCompleted();
     }
@@ -101,7 +102,10 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
         response.onCompleted();
     }
 
-    private static String requireCustomerId(String customerId) {
-        return Ids.require("customer_id", customerId);
+    /** A well-formed customer id the caller may touch (another's id reads as unknown). */
+    private String requireCustomerId(String customerId) {
+        Ids.require("customer_id", customerId);
+        access.requireCustomer(customerId);
+        return customerId;
     }
 }

@@ -8,7 +8,10 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.protobuf.StatusProto;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -27,9 +30,11 @@ import org.strongroom.node.NodeProperties;
 
 /**
  * Establishes the caller of every Strongroom call. A signed token ({@code authorization: Bearer ...})
- * is verified and its claims name the caller: {@code sub}, {@code role}, {@code channel} and, for staff,
- * {@code branch}. Without a token, the development identity mode (while switched on) reads the
- * {@code x-strongroom-*} headers, trusted as sent. Health and reflection stay open to probes.
+ * is verified and its claims name the caller: {@code sub}, {@code role}, {@code channel}; {@code branch}
+ * for staff; {@code acting_for} (the verified caller's customer id) for agents; {@code scope} and
+ * {@code accounts} (the consent) for partners. The development identity mode, off unless switched on for
+ * a local demo, reads the same values from {@code x-strongroom-*} headers, trusted as sent. Health and
+ * reflection stay open to probes.
  */
 @Component
 @GlobalServerInterceptor
@@ -40,6 +45,9 @@ public class CallerContextInterceptor implements ServerInterceptor {
     public static final Metadata.Key<String> ROLE = header("x-strongroom-role");
     public static final Metadata.Key<String> CHANNEL = header("x-strongroom-channel");
     public static final Metadata.Key<String> BRANCH = header("x-strongroom-branch");
+    public static final Metadata.Key<String> ACTING_FOR = header("x-strongroom-acting-for");
+    public static final Metadata.Key<String> SCOPE = header("x-strongroom-scope");
+    public static final Metadata.Key<String> ACCOUNTS = header("x-strongroom-accounts");
     public static final Metadata.Key<String> CORRELATION = header("x-correlation-id");
     public static final Metadata.Key<String> AUTHORIZATION = header("authorization");
     private static final String BEARER = "Bearer ";
@@ -54,7 +62,8 @@ public class CallerContextInterceptor implements ServerInterceptor {
         this.developmentIdentity = properties.getGrpc().isDevelopmentIdentity();
         this.tokens = tokens;
         if (developmentIdentity) {
-            log.warn("DEVELOPMENT IDENTITY MODE: callers are identified by unauthenticated x-strongroom-* headers");
+            log.warn("!!! DEVELOPMENT IDENTITY MODE IS ON: any caller can claim any identity with x-strongroom-* "
+                    + "headers. For local demos only; never on a node that holds real money !!!");
         }
     }
 
@@ -93,8 +102,8 @@ public class CallerContextInterceptor implements ServerInterceptor {
             return fromToken(authorization, correlation(headers));
         }
         if (!developmentIdentity) {
-            throw new Unauthenticated(ErrorReason.MISSING_CREDENTIALS, PRINCIPAL.name(),
-                    "development identity mode is off and no other authentication is configured");
+            throw new Unauthenticated(ErrorReason.MISSING_CREDENTIALS, AUTHORIZATION.name(),
+                    "authorization: Bearer <token> is required");
         }
         String principal = required(headers, PRINCIPAL);
         if (!IDENTIFIER.matcher(principal).matches()) {
@@ -114,7 +123,11 @@ public class CallerContextInterceptor implements ServerInterceptor {
             throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, BRANCH.name(),
                     "branch must be 1-128 characters of letters, digits and ._@:-");
         }
-        return new CallerContext(principal, role, channel, branch, correlation(headers));
+        String actingFor = headers.get(ACTING_FOR);
+        String scope = headers.get(SCOPE);
+        String accounts = headers.get(ACCOUNTS);
+        return complete(new CallerContext(principal, role, channel, branch, correlation(headers), actingFor,
+                words(scope), accounts == null ? Set.of() : words(accounts.replace(',', ' '))), ACTING_FOR.name());
     }
 
     private CallerContext fromToken(String authorization, String correlation) {
@@ -146,7 +159,41 @@ public class CallerContextInterceptor implements ServerInterceptor {
             throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
                     "the token's branch claim is malformed");
         }
-        return new CallerContext(principal, role, channel, branch, correlation);
+        List<String> accounts;
+        try {
+            accounts = jwt.getClaimAsStringList("accounts");
+        } catch (RuntimeException e) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, AUTHORIZATION.name(),
+                    "the token's accounts claim must be a list of account ids");
+        }
+        return complete(new CallerContext(principal, role, channel, branch, correlation,
+                jwt.getClaimAsString("acting_for"), words(jwt.getClaimAsString("scope")),
+                accounts == null ? Set.of() : Set.copyOf(accounts)), AUTHORIZATION.name());
+    }
+
+    /** Role-specific claims: an agent names the verified caller; consent belongs to partners only. */
+    private static CallerContext complete(CallerContext caller, String header) {
+        if (caller.role() == Role.AGENT) {
+            if (caller.actingFor() == null || !IDENTIFIER.matcher(caller.actingFor()).matches()) {
+                throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, header,
+                        "an AGENT acts for the customer whose identity it verified: acting_for is required");
+            }
+        } else if (caller.actingFor() != null) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, header,
+                    "only an AGENT acts for another customer (acting_for)");
+        }
+        if (caller.role() != Role.PARTNER && (!caller.scopes().isEmpty() || !caller.grantedAccounts().isEmpty())) {
+            throw new Unauthenticated(ErrorReason.INVALID_CREDENTIALS, header,
+                    "consent (scope, accounts) belongs to PARTNER identities only");
+        }
+        return caller;
+    }
+
+    private static Set<String> words(String text) {
+        if (text == null || text.isBlank()) {
+            return Set.of();
+        }
+        return Set.copyOf(Arrays.asList(text.trim().split("\\s+")));
     }
 
     private static <E extends Enum<E>> E claim(Class<E> type, String value, String name) {

@@ -33,6 +33,7 @@ public final class ErrorStatuses {
             case BUSINESS_RULE -> Code.FAILED_PRECONDITION;
             case NOT_FOUND -> Code.NOT_FOUND;
             case ALREADY_EXISTS -> Code.ALREADY_EXISTS;
+            case FORBIDDEN -> Code.PERMISSION_DENIED;
         };
         return status(code, e.reason(), e.getMessage(), e.metadata(), e.violations());
     }

@@ -13,33 +13,45 @@ import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
 /**
  * Which roles may call which RPC: one table for every Strongroom method (a method missing here is
  * refused, and a test fails the build when a new RPC has no rule). Operators run projections but never
- * move money or read personal data; auditors only read. Object-level checks (whose account) are the
- * services' job and come with the channels and security work.
+ * move money or read personal data; auditors only read. Object-level checks (whose account, which
+ * consent) are {@link ObjectAccess}'s, in the services.
  */
 public final class AccessPolicy {
 
-    private static final Set<Role> CUSTOMER_FACING = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR,
-            Role.AGENT, Role.PARTNER, Role.SYSTEM);
-    private static final Set<Role> READERS_OF_PERSONAL_DATA = EnumSet.of(Role.CUSTOMER, Role.TELLER,
-            Role.SUPERVISOR, Role.AGENT, Role.PARTNER, Role.AUDITOR, Role.SYSTEM);
-    private static final Set<Role> ONBOARDING = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR, Role.AGENT,
-            Role.SYSTEM);
+    /** Everyone who serves or is a customer, bounded per object by {@link ObjectAccess}. */
+    private static final Set<Role> ACCOUNT_READERS = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR,
+            Role.AGENT, Role.PARTNER, Role.AUDITOR, Role.SYSTEM);
+    /** Personal data: not partners (their consent covers accounts) and not operators. */
+    private static final Set<Role> CUSTOMER_READERS = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR,
+            Role.AGENT, Role.AUDITOR, Role.SYSTEM);
+    /** A customer's own servicing: itself, branch staff, the agent it verified with, internal processes. */
+    private static final Set<Role> SERVICING = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR,
+            Role.AGENT, Role.SYSTEM);
+    /** Payments out of an account: servicing plus partners with a payments consent. */
+    private static final Set<Role> PAYERS = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR, Role.AGENT,
+            Role.PARTNER, Role.SYSTEM);
+    /** Money in (cash at a counter, clearing inbound) and holds: the bank's side only. */
+    private static final Set<Role> BANK_SIDE = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.SYSTEM);
+    /** Customer onboarding happens at a branch or through the onboarding system (KYC). */
+    private static final Set<Role> ONBOARDING = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.SYSTEM);
+    /** Branch staff requesting changes that a supervisor must approve (maker-checker). */
+    private static final Set<Role> BRANCH_STAFF = EnumSet.of(Role.TELLER, Role.SUPERVISOR);
 
     private static final Map<String, Set<Role>> RULES = Map.ofEntries(
             rule(CustomerServiceGrpc.getRegisterCustomerMethod().getFullMethodName(), ONBOARDING),
-            rule(CustomerServiceGrpc.getGetCustomerMethod().getFullMethodName(), READERS_OF_PERSONAL_DATA),
-            rule(CustomerServiceGrpc.getUpdateCustomerContactMethod().getFullMethodName(), ONBOARDING),
-            rule(AccountServiceGrpc.getOpenAccountMethod().getFullMethodName(), ONBOARDING),
-            rule(AccountServiceGrpc.getGetAccountMethod().getFullMethodName(), READERS_OF_PERSONAL_DATA),
-            rule(AccountServiceGrpc.getListAccountsMethod().getFullMethodName(), READERS_OF_PERSONAL_DATA),
-            rule(AccountServiceGrpc.getListTransactionsMethod().getFullMethodName(), READERS_OF_PERSONAL_DATA),
-            rule(AccountServiceGrpc.getDepositFundsMethod().getFullMethodName(), CUSTOMER_FACING),
-            rule(AccountServiceGrpc.getWithdrawFundsMethod().getFullMethodName(), CUSTOMER_FACING),
-            rule(AccountServiceGrpc.getPlaceHoldMethod().getFullMethodName(), CUSTOMER_FACING),
-            rule(AccountServiceGrpc.getReleaseHoldMethod().getFullMethodName(), CUSTOMER_FACING),
-            rule(AccountServiceGrpc.getFreezeAccountMethod().getFullMethodName(), ONBOARDING),
-            rule(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), ONBOARDING),
-            rule(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), ONBOARDING),
+            rule(CustomerServiceGrpc.getGetCustomerMethod().getFullMethodName(), CUSTOMER_READERS),
+            rule(CustomerServiceGrpc.getUpdateCustomerContactMethod().getFullMethodName(), SERVICING),
+            rule(AccountServiceGrpc.getOpenAccountMethod().getFullMethodName(), SERVICING),
+            rule(AccountServiceGrpc.getGetAccountMethod().getFullMethodName(), ACCOUNT_READERS),
+            rule(AccountServiceGrpc.getListAccountsMethod().getFullMethodName(), ACCOUNT_READERS),
+            rule(AccountServiceGrpc.getListTransactionsMethod().getFullMethodName(), ACCOUNT_READERS),
+            rule(AccountServiceGrpc.getDepositFundsMethod().getFullMethodName(), BANK_SIDE),
+            rule(AccountServiceGrpc.getWithdrawFundsMethod().getFullMethodName(), PAYERS),
+            rule(AccountServiceGrpc.getPlaceHoldMethod().getFullMethodName(), BANK_SIDE),
+            rule(AccountServiceGrpc.getReleaseHoldMethod().getFullMethodName(), BANK_SIDE),
+            rule(AccountServiceGrpc.getFreezeAccountMethod().getFullMethodName(), SERVICING),
+            rule(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), BRANCH_STAFF),
+            rule(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), SERVICING),
             rule(ProjectionAdminServiceGrpc.getListProjectionsMethod().getFullMethodName(),
                     EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM)),
             rule(ProjectionAdminServiceGrpc.getRebuildProjectionMethod().getFullMethodName(),

@@ -35,6 +35,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
@@ -91,11 +92,7 @@ class AccountServiceTest extends NodeTest {
     // ---------------------------------------------------------------------------------------------- stubs
 
     private static Metadata tellerHeaders() {
-        Metadata headers = new Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, "teller-acc-1");
-        headers.put(CallerContextInterceptor.ROLE, "TELLER");
-        headers.put(CallerContextInterceptor.CHANNEL, "BRANCH");
-        headers.put(CallerContextInterceptor.BRANCH, "branch-31");
+        Metadata headers = TestTokens.staff("teller-acc-1", "TELLER", "branch-31");
         headers.put(CallerContextInterceptor.CORRELATION, "corr-acc");
         return headers;
     }
@@ -394,8 +391,8 @@ class AccountServiceTest extends NodeTest {
         Account opened = openEur(eur(100));
         DepositFundsResponse deposited = deposit(opened.getAccountId(), eur(42, 420_000_000));
 
-        // No waiting, no retry: another caller's very next read reflects the write.
-        Account read = customer("someone-else").getAccount(GetAccountRequest.newBuilder()
+        // No waiting, no retry: another caller's (the owner's, on mobile) very next read reflects the write.
+        Account read = customer(opened.getCustomerId()).getAccount(GetAccountRequest.newBuilder()
                 .setAccountId(opened.getAccountId()).build()).getAccount();
         assertThat(read.getBalance()).isEqualTo(eur(42, 420_000_000));
         assertThat(read.getAvailable()).isEqualTo(eur(142, 420_000_000));

@@ -21,13 +21,17 @@ import org.strongroom.gateway.AccountFixtures;
 import org.strongroom.node.NodeTest;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.account.v1.GetAccountRequest;
 import org.strongroom.proto.account.v1.WithdrawFundsRequest;
 
 /** Channel limits over gRPC (tests configure SELF_SERVICE: 200 per transaction, 300 a day). */
 class ChannelLimitsTest extends NodeTest {
 
-    private AccountServiceGrpc.AccountServiceBlockingStub atm() {
-        return as(AccountServiceGrpc.newBlockingStub(channel()), "atm-customer", "CUSTOMER", "SELF_SERVICE")
+    /** The account's owner at an ATM. */
+    private AccountServiceGrpc.AccountServiceBlockingStub atm(String accountId) {
+        String owner = new AccountFixtures(channel()).accounts().getAccount(GetAccountRequest.newBuilder()
+                .setAccountId(accountId).build()).getAccount().getCustomerId();
+        return as(AccountServiceGrpc.newBlockingStub(channel()), owner, "CUSTOMER", "SELF_SERVICE")
                 .withDeadlineAfter(30, TimeUnit.SECONDS);
     }
 
@@ -40,7 +44,7 @@ class ChannelLimitsTest extends NodeTest {
     void aWithdrawalAboveTheChannelsPerTransactionLimitIsRefused() {
         AccountFixtures fixtures = new AccountFixtures(channel());
         String accountId = fixtures.fundedAccount(1000);
-        var info = assertError(() -> atm().withdrawFunds(WithdrawFundsRequest.newBuilder(withdrawal(accountId, 200))
+        var info = assertError(() -> atm(accountId).withdrawFunds(WithdrawFundsRequest.newBuilder(withdrawal(accountId, 200))
                         .setAmount(AccountFixtures.eur(200, 1)).build()),
                 Status.Code.FAILED_PRECONDITION, "TRANSACTION_LIMIT_EXCEEDED");
         assertThat(info.getMetadataMap()).containsEntry("channel", "SELF_SERVICE").containsEntry("limit", "200");
@@ -61,7 +65,7 @@ class ChannelLimitsTest extends NodeTest {
                 futures.add(pool.submit(() -> {
                     start.await();
                     try {
-                        atm().withdrawFunds(withdrawal(accountId, 50));
+                        atm(accountId).withdrawFunds(withdrawal(accountId, 50));
                         outcomes.merge("OK", 1, Integer::sum);
                     } catch (StatusRuntimeException refused) {
                         outcomes.merge(refused.getStatus().getCode().name(), 1, Integer::sum);
@@ -80,7 +84,7 @@ class ChannelLimitsTest extends NodeTest {
         var balance = fixtures.accounts().getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build())
                 .getAccount().getBalance();
         assertThat(BigDecimal.valueOf(balance.getUnits())).isEqualByComparingTo("700");
-        assertError(() -> atm().withdrawFunds(withdrawal(accountId, 1)), Status.Code.FAILED_PRECONDITION,
+        assertError(() -> atm(accountId).withdrawFunds(withdrawal(accountId, 1)), Status.Code.FAILED_PRECONDITION,
                 "DAILY_LIMIT_EXCEEDED");
     }
 }

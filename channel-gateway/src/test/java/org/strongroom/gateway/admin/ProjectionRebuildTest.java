@@ -22,8 +22,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.AccountFixtures;
 import org.strongroom.gateway.GrpcErrors;
-import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.GetAccountRequest;
 import org.strongroom.proto.account.v1.PlaceHoldRequest;
@@ -50,10 +50,7 @@ class ProjectionRebuildTest extends NodeTest {
     JdbcTemplate jdbc;
 
     private ProjectionAdminServiceGrpc.ProjectionAdminServiceBlockingStub admin() {
-        Metadata headers = new Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, "operator-1");
-        headers.put(CallerContextInterceptor.ROLE, "OPERATOR");
-        headers.put(CallerContextInterceptor.CHANNEL, "SYSTEM");
+        Metadata headers = TestTokens.headers("operator-1", "OPERATOR", "SYSTEM", claims -> { });
         return ProjectionAdminServiceGrpc.newBlockingStub(channel())
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(60, TimeUnit.SECONDS);

@@ -25,6 +25,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
 import org.strongroom.proto.customer.v1.Customer;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc.CustomerServiceBlockingStub;
@@ -44,11 +45,7 @@ class CustomerServiceTest extends NodeTest {
 
     private CustomerServiceBlockingStub teller() {
         CustomerServiceBlockingStub stub = CustomerServiceGrpc.newBlockingStub(channel());
-        Metadata headers = new Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, "teller-7");
-        headers.put(CallerContextInterceptor.ROLE, "TELLER");
-        headers.put(CallerContextInterceptor.CHANNEL, "BRANCH");
-        headers.put(CallerContextInterceptor.BRANCH, "branch-12");
+        Metadata headers = TestTokens.staff("teller-7", "TELLER", "branch-12");
         headers.put(CallerContextInterceptor.CORRELATION, "corr-42");
         return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
                 .withDeadlineAfter(20, TimeUnit.SECONDS);
@@ -90,8 +87,8 @@ class CustomerServiceTest extends NodeTest {
                 .isEqualTo(Date.newBuilder().setYear(2026).setMonth(11).setDay(23).build());
         assertThat(registered.getCreateTime().getSeconds()).isEqualTo(START.getEpochSecond());
 
-        // Read your writes: no waiting, no retry, and another caller sees the same.
-        Customer read = customer("someone-else").getCustomer(GetCustomerRequest.newBuilder()
+        // Read your writes: no waiting, no retry, and another caller (the customer itself) sees the same.
+        Customer read = customer(registered.getCustomerId()).getCustomer(GetCustomerRequest.newBuilder()
                 .setCustomerId(registered.getCustomerId()).build()).getCustomer();
         assertThat(read).isEqualTo(registered);
     }
@@ -187,7 +184,8 @@ class CustomerServiceTest extends NodeTest {
         RegisterCustomerRequest request = registration().build();
         teller().registerCustomer(request);
         // Same key text, other caller: not a replay; here it is refused on its own merits (same document).
-        assertError(() -> customer("c-1").registerCustomer(request), Status.Code.ALREADY_EXISTS,
+        assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()), "teller-8", "TELLER", "BRANCH")
+                        .registerCustomer(request), Status.Code.ALREADY_EXISTS,
                 "DUPLICATE_IDENTITY_DOCUMENT");
     }
 
@@ -289,7 +287,16 @@ class CustomerServiceTest extends NodeTest {
         CustomerServiceBlockingStub anonymous = CustomerServiceGrpc.newBlockingStub(channel());
         var info = assertError(() -> anonymous.getCustomer(GetCustomerRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS");
-        assertThat(info.getMetadataMap()).containsEntry("header", "x-strongroom-principal");
+        assertThat(info.getMetadataMap()).containsEntry("header", "authorization");
+        // The development identity headers are ignored unless that mode is switched on (it is off by default).
+        Metadata claimed = new Metadata();
+        claimed.put(CallerContextInterceptor.PRINCIPAL, "teller-1");
+        claimed.put(CallerContextInterceptor.ROLE, "TELLER");
+        claimed.put(CallerContextInterceptor.CHANNEL, "BRANCH");
+        claimed.put(CallerContextInterceptor.BRANCH, "branch-1");
+        assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()), claimed)
+                .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS");
+        // Claims outside the canonical lists, or malformed, are refused like a bad signature.
 
         assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()), "p-1", "ROOT", "MOBILE")
                 .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
@@ -297,9 +304,16 @@ class CustomerServiceTest extends NodeTest {
                 .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
         assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()), "bad principal", "CUSTOMER", "MOBILE")
                 .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
-        // Staff must say which branch counter they work at.
-        assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()), "t-1", "TELLER", "BRANCH")
-                .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS");
+        // Staff must say which branch counter they work at; agents whom they act for; consent is for partners.
+        assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()),
+                        TestTokens.headers("t-1", "TELLER", "BRANCH", claims -> { }))
+                .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
+        assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()),
+                        TestTokens.headers("agent-1", "AGENT", "CONTACT_CENTER", claims -> { }))
+                .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
+        assertError(() -> as(CustomerServiceGrpc.newBlockingStub(channel()),
+                        TestTokens.headers("c-1", "CUSTOMER", "MOBILE", claims -> claims.claim("scope", "balances:read")))
+                .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
     }
 
     private static void runConcurrently(int threads, Runnable task) throws Exception {

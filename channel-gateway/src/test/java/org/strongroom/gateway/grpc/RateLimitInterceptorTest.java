@@ -36,6 +36,7 @@ class RateLimitInterceptorTest {
     @BeforeEach
     void start() throws Exception {
         NodeProperties properties = new NodeProperties();
+        properties.getGrpc().setDevelopmentIdentity(true);
         NodeProperties.RateLimit limit = properties.getGrpc().getRateLimit();
         limit.setRequestsPerSecond(2);
         limit.setBurst(3);

@@ -13,9 +13,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.strongroom.gateway.RawCalls;
-import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.kernel.Role;
 import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
+import org.strongroom.gateway.ProtoServices;
 
 /**
  * The role x RPC matrix, enumerated from the services the node actually serves (so a new RPC without a
@@ -28,25 +29,24 @@ class AccessPolicyTest extends NodeTest {
     @Autowired
     List<BindableService> services;
 
-    private List<String> strongroomMethods() {
-        List<String> methods = new ArrayList<>();
-        for (BindableService service : services) {
-            for (ServerMethodDefinition<?, ?> method : service.bindService().getMethods()) {
-                String name = method.getMethodDescriptor().getFullMethodName();
-                if (name.startsWith("strongroom.")) {
-                    methods.add(name);
-                }
-            }
-        }
-        return methods;
+    private static List<String> strongroomMethods() {
+        return ProtoServices.methodNames();
     }
 
     @Test
-    void everyServedRpcHasARule() {
+    void everyRpcInTheProtosHasARuleAndIsServed() {
         List<String> methods = strongroomMethods();
-        assertThat(methods).hasSizeGreaterThanOrEqualTo(18);
-        assertThat(methods).allSatisfy(method ->
-                assertThat(AccessPolicy.rolesFor(method)).as("rule for %s", method).isPresent());
+        assertThat(methods).hasSizeGreaterThanOrEqualTo(18).allMatch(method -> method.startsWith("strongroom."));
+        List<String> served = new ArrayList<>();
+        for (BindableService service : services) {
+            for (ServerMethodDefinition<?, ?> method : service.bindService().getMethods()) {
+                served.add(method.getMethodDescriptor().getFullMethodName());
+            }
+        }
+        assertThat(methods).allSatisfy(method -> {
+            assertThat(AccessPolicy.rolesFor(method)).as("rule for %s", method).isPresent();
+            assertThat(served).as("the node serves %s", method).contains(method);
+        });
     }
 
     @Test
@@ -78,14 +78,15 @@ class AccessPolicyTest extends NodeTest {
     }
 
     private Status.Code call(String method, Role role) {
-        Metadata headers = new Metadata();
-        headers.put(CallerContextInterceptor.PRINCIPAL, "matrix-" + role.name().toLowerCase());
-        headers.put(CallerContextInterceptor.ROLE, role.name());
-        headers.put(CallerContextInterceptor.CHANNEL, role == Role.TELLER || role == Role.SUPERVISOR ? "BRANCH"
-                : "SYSTEM");
-        if (role.requiresBranch()) {
-            headers.put(CallerContextInterceptor.BRANCH, "branch-matrix");
-        }
+        String principal = "matrix-" + role.name().toLowerCase(java.util.Locale.ROOT);
+        Metadata headers = switch (role) {
+            case TELLER, SUPERVISOR -> TestTokens.staff(principal, role.name(), "branch-matrix");
+            case AGENT -> TestTokens.agent(principal, "customer-matrix");
+            case PARTNER -> TestTokens.partner(principal, "balances:read transactions:read payments:initiate",
+                    List.of("account-matrix"));
+            case CUSTOMER -> TestTokens.customer(principal, "ONLINE");
+            default -> TestTokens.headers(principal, role.name(), "SYSTEM", claims -> { });
+        };
         try {
             RawCalls.call(channel(), method, headers, new byte[0]);
             return Status.Code.OK;

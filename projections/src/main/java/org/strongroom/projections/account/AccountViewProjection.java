@@ -155,9 +155,14 @@ public class AccountViewProjection {
 
     @QueryHandler
     public AccountPage handle(ListAccountsQuery query) {
-        List<AccountRow> rows = jdbc.query("SELECT * FROM account_view WHERE customer_id = ? AND opened_position > ? "
+        List<AccountRow> rows = query.onlyAccountIds() == null
+                ? jdbc.query("SELECT * FROM account_view WHERE customer_id = ? AND opened_position > ? "
                         + "ORDER BY opened_position LIMIT ?",
-                (rs, n) -> row(rs), query.customerId(), query.afterPosition(), query.limit() + 1);
+                (rs, n) -> row(rs), query.customerId(), query.afterPosition(), query.limit() + 1)
+                : jdbc.query("SELECT * FROM account_view WHERE customer_id = ? AND opened_position > ? "
+                        + "AND account_id = ANY(?) ORDER BY opened_position LIMIT ?",
+                (rs, n) -> row(rs), query.customerId(), query.afterPosition(),
+                query.onlyAccountIds().toArray(String[]::new), query.limit() + 1);
         boolean more = rows.size() > query.limit();
         List<AccountRow> page = more ? rows.subList(0, query.limit()) : rows;
         long last = page.isEmpty() ? query.afterPosition() : page.get(page.size() - 1).openedPosition();

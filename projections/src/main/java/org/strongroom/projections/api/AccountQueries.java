@@ -3,6 +3,7 @@ package org.strongroom.projections.api;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Set;
 import org.strongroom.account.api.AccountDetails;
 import org.strongroom.account.api.Counterparty;
 import org.strongroom.kernel.Money;
@@ -17,8 +18,16 @@ public final class AccountQueries {
     public record FindAccountQuery(String accountId) {
     }
 
-    /** A customer's accounts in opening order, after the given opening position (-1 for the first page). */
-    public record ListAccountsQuery(String customerId, long afterPosition, int limit) {
+    /**
+     * A customer's accounts in opening order, after the given opening position (-1 for the first page).
+     *
+     * @param onlyAccountIds when not null, only these accounts (a partner's consent); null for all
+     */
+    public record ListAccountsQuery(String customerId, long afterPosition, int limit, Set<String> onlyAccountIds) {
+
+        public ListAccountsQuery {
+            onlyAccountIds = onlyAccountIds == null ? null : Set.copyOf(onlyAccountIds);
+        }
     }
 
     public record AccountPage(List<AccountDetails> accounts, long lastPosition, boolean more) {
