@@ -31,8 +31,48 @@ public class NodeProperties {
         return limits;
     }
 
+    /** Debit limits per role (strongroom.role-limits.PARTNER.daily=...), applied with the channel's. */
+    private final java.util.Map<org.strongroom.kernel.Role, ChannelLimits> roleLimits =
+            new java.util.EnumMap<>(org.strongroom.kernel.Role.class);
+
+    public java.util.Map<org.strongroom.kernel.Role, ChannelLimits> getRoleLimits() {
+        return roleLimits;
+    }
+
     public Jwt getJwt() {
         return jwt;
+    }
+
+    private final Approvals approvals = new Approvals();
+
+    public Approvals getApprovals() {
+        return approvals;
+    }
+
+    /** Maker-checker: what waits for a supervisor, and for how long. */
+    public static class Approvals {
+        /** A pending request nobody decides within this time expires unchanged. */
+        private Duration expireAfter = Duration.ofHours(4);
+        /**
+         * Per currency: a teller's cash deposit or withdrawal above this amount waits for a supervisor.
+         * A currency without an entry has no threshold (every cash operation is immediate).
+         */
+        private final java.util.Map<String, java.math.BigDecimal> cashThreshold = new java.util.TreeMap<>(
+                java.util.Map.of("EUR", new java.math.BigDecimal("10000"), "USD", new java.math.BigDecimal("10000"),
+                        "GBP", new java.math.BigDecimal("10000"), "CHF", new java.math.BigDecimal("10000"),
+                        "CNY", new java.math.BigDecimal("70000"), "JPY", new java.math.BigDecimal("1500000")));
+
+        public Duration getExpireAfter() {
+            return expireAfter;
+        }
+
+        public void setExpireAfter(Duration expireAfter) {
+            this.expireAfter = expireAfter;
+        }
+
+        public java.util.Map<String, java.math.BigDecimal> getCashThreshold() {
+            return cashThreshold;
+        }
     }
 
     public Path getDataDir() {

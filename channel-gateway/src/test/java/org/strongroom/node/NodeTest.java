@@ -48,6 +48,9 @@ public abstract class NodeTest {
         // Only SELF_SERVICE has limits in tests, so other tests move money freely (ChannelLimitsTest).
         registry.add("strongroom.limits.SELF_SERVICE.per-transaction", () -> "200");
         registry.add("strongroom.limits.SELF_SERVICE.daily", () -> "300");
+        // The test clock starts in the past of the wall clock the deadline scheduler runs on: pending
+        // approvals must not expire under tests that do not ask for it (TellerServiceTest does).
+        registry.add("strongroom.approvals.expire-after", () -> "P3650D");
     }
 
     private static Path createDataDir() {

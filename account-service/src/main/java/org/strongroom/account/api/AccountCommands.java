@@ -31,16 +31,27 @@ public final class AccountCommands {
             Counterparty counterparty) {
     }
 
+    /**
+     * @param limits     the caller's channel limits
+     * @param roleLimits the caller's role limits (both apply)
+     */
     public record WithdrawFundsCommand(
             @TargetAggregateIdentifier String accountId,
             String transactionId,
             Money amount,
             Counterparty counterparty,
-            DebitLimits limits) {
+            DebitLimits limits,
+            DebitLimits roleLimits) {
 
-        /** A withdrawal with no channel limits (staff and system channels unless configured). */
+        /** A withdrawal with no limits (staff and system channels unless configured). */
         public WithdrawFundsCommand(String accountId, String transactionId, Money amount, Counterparty counterparty) {
-            this(accountId, transactionId, amount, counterparty, DebitLimits.NONE);
+            this(accountId, transactionId, amount, counterparty, DebitLimits.NONE, DebitLimits.NONE);
+        }
+
+        /** A withdrawal with channel limits only. */
+        public WithdrawFundsCommand(String accountId, String transactionId, Money amount, Counterparty counterparty,
+                                    DebitLimits limits) {
+            this(accountId, transactionId, amount, counterparty, limits, DebitLimits.NONE);
         }
     }
 
@@ -62,5 +73,10 @@ public final class AccountCommands {
     }
 
     public record CloseAccountCommand(@TargetAggregateIdentifier String accountId) {
+    }
+
+    /** Only ever sent once a supervisor approved it (maker-checker). */
+    public record ChangeOverdraftLimitCommand(@TargetAggregateIdentifier String accountId, Money overdraftLimit,
+                                              String reason) {
     }
 }

@@ -47,6 +47,10 @@ public final class AccountEvents {
     }
 
     @Revision("1")
+    public record OverdraftLimitChangedEvent(String accountId, Money previousLimit, Money overdraftLimit,
+                                             String reason) {
+    }
+
     public record AccountClosedEvent(String accountId) {
     }
 }

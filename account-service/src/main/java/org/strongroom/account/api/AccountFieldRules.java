@@ -35,7 +35,7 @@ public final class AccountFieldRules {
 
     public static void checkCounterparty(Counterparty counterparty, Violations violations) {
         if (counterparty == null || counterparty.type() == null) {
-            violations.add("counterparty.type", "is required, e.g. EXTERNAL_CLEARING");
+            violations.add("counterparty.type", "is required: EXTERNAL_CLEARING or TILL");
         }
         checkText("counterparty.reference", counterparty == null ? null : counterparty.reference(), violations);
     }

@@ -1,6 +1,8 @@
 package org.strongroom.account.api;
 
-/** Where money enters or leaves the bank (DESIGN.md invariant 1). Tills and the vault come with tellers. */
+/** Where money enters or leaves the bank (DESIGN.md invariant 1). */
 public enum CounterpartyType {
-    EXTERNAL_CLEARING
+    EXTERNAL_CLEARING,
+    /** Cash at a branch counter; the reference is the teller's till id. */
+    TILL
 }

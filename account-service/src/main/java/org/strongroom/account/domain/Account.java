@@ -19,6 +19,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
+import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
 import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
 import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
 import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
@@ -38,6 +39,7 @@ import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
 import org.strongroom.account.api.AccountEvents.HoldExpiredEvent;
 import org.strongroom.account.api.AccountEvents.HoldPlacedEvent;
 import org.strongroom.account.api.AccountEvents.HoldReleasedEvent;
+import org.strongroom.account.api.AccountEvents.OverdraftLimitChangedEvent;
 import org.strongroom.account.api.AccountProduct;
 import org.strongroom.account.api.AccountStatus;
 import org.strongroom.account.api.Counterparty;
@@ -70,7 +72,7 @@ public class Account {
     private Money balance;
     private Money overdraftLimit;
     private final Map<String, Hold> holds = new LinkedHashMap<>();
-    /** Per channel: what was debited on the latest business day seen, for daily limits. */
+    /** Per channel and per role: what was debited on the latest business day seen, for daily limits. */
     private final Map<String, DailyDebits> dailyDebits = new LinkedHashMap<>();
     private FreezeScope freezeScope;
     private String freezeReason;
@@ -143,6 +145,8 @@ public class Account {
         Money amount = requireAmount(command.amount());
         Counterparty counterparty = AccountFieldRules.checkCounterparty(command.counterparty());
         requireWithinLimits(amount, command.limits() == null ? DebitLimits.NONE : command.limits(), businessDate);
+        requireWithinLimits(amount, command.roleLimits() == null ? DebitLimits.NONE : command.roleLimits(),
+                businessDate);
         requireAvailable(amount);
         apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
         return details();
@@ -215,6 +219,27 @@ public class Account {
     }
 
     @CommandHandler
+    AccountDetails handle(ChangeOverdraftLimitCommand command) {
+        requireOpen();
+        String reason = AccountFieldRules.checkText("reason", command.reason());
+        Money limit = command.overdraftLimit();
+        if (limit == null || limit.isNegative()) {
+            throw DomainException.invalidField("overdraft_limit", "is required and must not be negative");
+        }
+        if (!limit.currency().equals(currency)) {
+            throw DomainException.rule(ErrorReason.CURRENCY_MISMATCH,
+                    "the limit is in " + limit.currency() + " but the account holds " + currency,
+                    Map.of("account_id", accountId, "account_currency_code", currency.getCurrencyCode(),
+                            "amount_currency_code", limit.currency().getCurrencyCode()));
+        }
+        if (product == AccountProduct.SAVINGS && limit.isPositive()) {
+            throw DomainException.invalidField("overdraft_limit", "only CURRENT accounts may have an overdraft");
+        }
+        apply(new OverdraftLimitChangedEvent(accountId, overdraftLimit, limit, reason));
+        return details();
+    }
+
+    @CommandHandler
     AccountDetails handle(CloseAccountCommand command) {
         requireOpen();
         if (!balance.isZero()) {
@@ -277,7 +302,7 @@ public class Account {
     private void requireWithinLimits(Money amount, DebitLimits limits, String businessDate) {
         if (limits.perTransaction() != null && amount.amount().compareTo(limits.perTransaction()) > 0) {
             throw DomainException.rule(ErrorReason.TRANSACTION_LIMIT_EXCEEDED,
-                    "the amount exceeds the per-transaction limit of the " + limits.channel() + " channel",
+                    "the amount exceeds the per-transaction limit of " + limits.describe(),
                     Map.of("account_id", accountId, "channel", String.valueOf(limits.channel()),
                             "limit", limits.perTransaction().toPlainString(),
                             "currency_code", currency.getCurrencyCode()));
@@ -286,7 +311,7 @@ public class Account {
             BigDecimal usedToday = debitedToday(limits.channel(), businessDate);
             if (usedToday.add(amount.amount()).compareTo(limits.daily()) > 0) {
                 throw DomainException.rule(ErrorReason.DAILY_LIMIT_EXCEEDED,
-                        "the amount would exceed the daily limit of the " + limits.channel() + " channel",
+                        "the amount would exceed the daily limit of " + limits.describe(),
                         Map.of("account_id", accountId, "channel", String.valueOf(limits.channel()),
                                 "limit", limits.daily().toPlainString(), "used_today", usedToday.toPlainString(),
                                 "business_date", String.valueOf(businessDate),
@@ -337,12 +362,20 @@ public class Account {
     @EventSourcingHandler
     void on(FundsWithdrawnEvent event, @Timestamp Instant occurredAt,
             @MetaDataValue(MetadataKeys.CHANNEL) String channel,
+            @MetaDataValue(MetadataKeys.ROLE) String role,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         balance = event.balanceAfter();
         updateTime = occurredAt;
-        if (channel != null && businessDate != null) {
-            dailyDebits.put(channel, new DailyDebits(businessDate,
-                    debitedToday(channel, businessDate).add(event.amount().amount())));
+        if (businessDate != null) {
+            // Counted per channel and per role: the keys DebitLimits names.
+            countDebit(channel, businessDate, event.amount());
+            countDebit(role == null ? null : DebitLimits.ROLE_PREFIX + role, businessDate, event.amount());
+        }
+    }
+
+    private void countDebit(String key, String businessDate, Money amount) {
+        if (key != null) {
+            dailyDebits.put(key, new DailyDebits(businessDate, debitedToday(key, businessDate).add(amount.amount())));
         }
     }
 
@@ -375,6 +408,12 @@ public class Account {
     void on(AccountUnfrozenEvent event, @Timestamp Instant occurredAt) {
         freezeScope = null;
         freezeReason = null;
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(OverdraftLimitChangedEvent event, @Timestamp Instant occurredAt) {
+        overdraftLimit = event.overdraftLimit();
         updateTime = occurredAt;
     }
 

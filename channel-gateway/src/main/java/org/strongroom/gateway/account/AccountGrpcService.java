@@ -33,6 +33,17 @@ import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.security.ObjectAccess;
+import org.strongroom.gateway.teller.ApprovalDesk;
+import org.strongroom.gateway.teller.CashDesk;
+import org.strongroom.gateway.teller.TellerMapper;
+import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
+import org.strongroom.approval.api.ApprovalApi.ApprovalKind;
+import org.strongroom.approval.api.ApprovalApi.ApprovalOperation;
+import org.strongroom.account.api.CounterpartyType;
+import org.strongroom.teller.api.TillApi.CashDirection;
+import org.strongroom.proto.account.v1.ChangeOverdraftLimitRequest;
+import org.strongroom.proto.account.v1.ChangeOverdraftLimitResponse;
+import org.strongroom.proto.account.v1.PendingApproval;
 import org.strongroom.gateway.security.PartnerScope;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
@@ -92,10 +103,15 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     private final Clock clock;
     private final NodeProperties properties;
     private final ObjectAccess access;
+    private final CashDesk cash;
+    private final ApprovalDesk approvals;
 
     public AccountGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
-                              ProjectionReads reads, Clock clock, NodeProperties properties, ObjectAccess access) {
+                              ProjectionReads reads, Clock clock, NodeProperties properties, ObjectAccess access,
+                              CashDesk cash, ApprovalDesk approvals) {
         this.access = access;
+        this.cash = cash;
+        this.approvals = approvals;
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
@@ -179,6 +195,15 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                 DepositFundsResponse.parser(), accountId, () -> {
                     Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
                             request.getCounterparty());
+                    if (posting.isCash()) {
+                        CashOutcome outcome = cash(CashDirection.IN, accountId, posting, DebitLimits.NONE,
+                                request.getRequestId());
+                        DepositFundsResponse.Builder answer = DepositFundsResponse.newBuilder()
+                                .setAccount(AccountMapper.toProto(outcome.account()));
+                        outcome.pending().ifPresentOrElse(answer::setPendingApproval,
+                                () -> answer.setTransactionId(outcome.transactionId()));
+                        return answer.build();
+                    }
                     AccountDetails account = sendToAccount(new DepositFundsCommand(accountId, posting.transactionId(),
                             posting.amount(), posting.counterparty()), request.getRequestId(), ACCOUNT_NOT_FOUND);
                     return DepositFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
@@ -194,12 +219,30 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                 WithdrawFundsResponse.parser(), accountId, () -> {
                     Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
                             request.getCounterparty());
+                    if (posting.isCash()) {
+                        CashOutcome outcome = cash(CashDirection.OUT, accountId, posting, limitsOfCaller(),
+                                request.getRequestId());
+                        WithdrawFundsResponse.Builder answer = WithdrawFundsResponse.newBuilder()
+                                .setAccount(AccountMapper.toProto(outcome.account()));
+                        outcome.pending().ifPresentOrElse(answer::setPendingApproval,
+                                () -> answer.setTransactionId(outcome.transactionId()));
+                        return answer.build();
+                    }
                     AccountDetails account = sendToAccount(new WithdrawFundsCommand(accountId, posting.transactionId(),
-                            posting.amount(), posting.counterparty(), limitsOfCaller()), request.getRequestId(),
+                            posting.amount(), posting.counterparty(), limitsOfCaller(), roleLimitsOfCaller()),
+                            request.getRequestId(),
                             ACCOUNT_NOT_FOUND);
                     return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
                             .setTransactionId(posting.transactionId()).build();
                 }));
+    }
+
+    /** The configured debit limits of the caller's role (none if the role has no entry). */
+    private DebitLimits roleLimitsOfCaller() {
+        org.strongroom.kernel.Role role = CallerContext.current().role();
+        NodeProperties.ChannelLimits configured = properties.getRoleLimits().get(role);
+        return configured == null ? DebitLimits.NONE
+                : DebitLimits.ofRole(role.name(), configured.getPerTransaction(), configured.getDaily());
     }
 
     /** The configured debit limits of the caller's channel (none if the channel has no entry). */
@@ -212,6 +255,38 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
 
     /** A deposit's or withdrawal's checked input, with every bad field reported at once. */
     private record Posting(String transactionId, Money amount, Counterparty counterparty) {
+
+        boolean isCash() {
+            return counterparty.type() == CounterpartyType.TILL;
+        }
+    }
+
+    /** A cash operation's result: posted now (account after it, transaction id), or waiting for approval. */
+    private record CashOutcome(AccountDetails account, String transactionId, Optional<PendingApproval> pending) {
+    }
+
+    /**
+     * Cash through the caller's own till: above the branch's threshold it waits for a supervisor (the
+     * account is answered as it is), otherwise the account and the till change together now.
+     */
+    private CashOutcome cash(CashDirection intoTill, String accountId, Posting posting, DebitLimits limits,
+                             String requestId) {
+        CashDesk.requireCashier();
+        String tillId = posting.counterparty().reference();
+        if (!Ids.isId(tillId)) {
+            throw DomainException.invalidField("counterparty.reference", "must be the id of your open till");
+        }
+        cash.ownTill(tillId, requestId);
+        if (cash.needsApproval(posting.amount())) {
+            AccountDetails account = findAccount(accountId);
+            ApprovalDetails approval = approvals.request(new ApprovalOperation(intoTill == CashDirection.IN
+                    ? ApprovalKind.CASH_DEPOSIT : ApprovalKind.CASH_WITHDRAWAL, accountId, tillId, posting.amount(),
+                    null), requestId);
+            return new CashOutcome(account, "", Optional.of(TellerMapper.pending(approval)));
+        }
+        CashDesk.Posted posted = cash.post(intoTill, accountId, tillId, posting.amount(), limits, true, requestId,
+                Map.of());
+        return new CashOutcome(posted.account(), posted.transactionId(), Optional.empty());
     }
 
     private static Posting posting(boolean hasAmount, com.google.type.Money amountField, boolean hasCounterparty,
@@ -279,9 +354,62 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
         String accountId = Ids.require("account_id", request.getAccountId());
         access.requireAccount(accountId, null);
         reply(response, mutate(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), request,
-                UnfreezeAccountResponse.parser(), accountId, () -> UnfreezeAccountResponse.newBuilder()
-                        .setAccount(AccountMapper.toProto(sendToAccount(new UnfreezeAccountCommand(accountId,
-                                request.getReason()), request.getRequestId(), ACCOUNT_NOT_FOUND))).build()));
+                UnfreezeAccountResponse.parser(), accountId, () -> {
+                    String reason = AccountFieldRules.checkText("reason", request.getReason());
+                    AccountDetails account = findAccount(accountId);
+                    if (account.status() == org.strongroom.account.api.AccountStatus.CLOSED) {
+                        throw DomainException.rule(ErrorReason.ACCOUNT_CLOSED, "the account is closed",
+                                Map.of("account_id", accountId));
+                    }
+                    if (account.freezeScope() == null) {
+                        throw DomainException.rule(ErrorReason.ACCOUNT_NOT_FROZEN, "the account is not frozen",
+                                Map.of("account_id", accountId));
+                    }
+                    // Every unfreeze waits for a supervisor of the branch (maker-checker).
+                    ApprovalDetails approval = approvals.request(new ApprovalOperation(ApprovalKind.UNFREEZE,
+                            accountId, null, null, reason), request.getRequestId());
+                    return UnfreezeAccountResponse.newBuilder().setAccount(AccountMapper.toProto(account))
+                            .setPendingApproval(TellerMapper.pending(approval)).build();
+                }));
+    }
+
+    @Override
+    public void changeOverdraftLimit(ChangeOverdraftLimitRequest request,
+                                     StreamObserver<ChangeOverdraftLimitResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, null);
+        reply(response, mutate(AccountServiceGrpc.getChangeOverdraftLimitMethod().getFullMethodName(), request,
+                ChangeOverdraftLimitResponse.parser(), accountId, () -> {
+                    Violations violations = new Violations();
+                    Money limit = MoneyMapper.fromProto("overdraft_limit", request.hasOverdraftLimit(),
+                            request.getOverdraftLimit(), violations);
+                    if (limit != null && limit.isNegative()) {
+                        violations.add("overdraft_limit", "must not be negative");
+                    }
+                    String reason = AccountFieldRules.checkText("reason", request.getReason(), violations);
+                    violations.throwIfAny();
+                    AccountDetails account = findAccount(accountId);
+                    if (!limit.currency().equals(account.balance().currency())) {
+                        throw DomainException.rule(ErrorReason.CURRENCY_MISMATCH,
+                                "the limit is in " + limit.currency() + " but the account holds "
+                                        + account.balance().currency(),
+                                Map.of("account_id", accountId,
+                                        "account_currency_code", account.balance().currency().getCurrencyCode(),
+                                        "amount_currency_code", limit.currency().getCurrencyCode()));
+                    }
+                    if (account.product() == org.strongroom.account.api.AccountProduct.SAVINGS && limit.isPositive()) {
+                        throw DomainException.invalidField("overdraft_limit",
+                                "only CURRENT accounts may have an overdraft");
+                    }
+                    if (account.status() == org.strongroom.account.api.AccountStatus.CLOSED) {
+                        throw DomainException.rule(ErrorReason.ACCOUNT_CLOSED, "the account is closed",
+                                Map.of("account_id", accountId));
+                    }
+                    ApprovalDetails approval = approvals.request(new ApprovalOperation(ApprovalKind.OVERDRAFT_CHANGE,
+                            accountId, null, limit, reason), request.getRequestId());
+                    return ChangeOverdraftLimitResponse.newBuilder().setAccount(AccountMapper.toProto(account))
+                            .setPendingApproval(TellerMapper.pending(approval)).build();
+                }));
     }
 
     @Override

@@ -113,6 +113,7 @@ final class AccountMapper {
     static org.strongroom.proto.account.v1.CounterpartyType toProto(CounterpartyType type) {
         return switch (type) {
             case EXTERNAL_CLEARING -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING;
+            case TILL -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_TILL;
         };
     }
 
@@ -122,6 +123,7 @@ final class AccountMapper {
         }
         CounterpartyType type = switch (counterparty.getType()) {
             case COUNTERPARTY_TYPE_EXTERNAL_CLEARING -> CounterpartyType.EXTERNAL_CLEARING;
+            case COUNTERPARTY_TYPE_TILL -> CounterpartyType.TILL;
             case COUNTERPARTY_TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
         };
         return new org.strongroom.account.api.Counterparty(type, counterparty.getReference());

@@ -36,9 +36,14 @@ public class CommandDispatcher {
      * @param notFound the refusal to give when the target aggregate does not exist
      */
     public <R> R send(Object command, String requestId, NotFound notFound) {
+        return send(command, requestId, notFound, Map.of());
+    }
+
+    /** As {@link #send(Object, String, NotFound)}, with more metadata (e.g. an approval's maker and checker). */
+    public <R> R send(Object command, String requestId, NotFound notFound, Map<String, String> more) {
         try {
             return commandGateway.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                    .andMetaData(metadata(requestId)));
+                    .andMetaData(metadata(requestId)).andMetaData(more));
         } catch (AggregateNotFoundException e) {
             throw DomainException.notFound(notFound.reason(), notFound.message(),
                     Map.of(notFound.field(), String.valueOf(e.getAggregateIdentifier())));

@@ -12,6 +12,11 @@ public final class Ids {
     private Ids() {
     }
 
+    /** Whether the text is an id as the bank issues them. */
+    public static boolean isId(String text) {
+        return text != null && UUID_TEXT.matcher(text).matches();
+    }
+
     /** The id, or INVALID_ARGUMENT naming the field. */
     public static String require(String field, String id) {
         if (id.isEmpty()) {

@@ -179,13 +179,16 @@ public class IdempotentExecutor {
                 Timestamp.from(clock.instant()));
     }
 
+    /**
+     * The position read-your-writes waits for: the newest event this transaction can see. A call may
+     * append to several aggregates (a cash deposit: account and till; a request: its approval), and all
+     * of them must be readable when it answers; events others committed earlier are harmless to wait for.
+     */
     private Long positionOf(String aggregateId) {
         if (aggregateId == null) {
             return null;
         }
-        return jdbc.queryForObject(
-                "SELECT max(global_index) FROM domain_event_entry WHERE aggregate_identifier = ?",
-                Long.class, aggregateId);
+        return jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
     }
 
     private static DomainException refusalIn(Throwable thrown) {

@@ -9,6 +9,7 @@ import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
 import org.strongroom.proto.audit.v1.AuditServiceGrpc;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.teller.v1.TellerServiceGrpc;
 
 /**
  * Which roles may call which RPC: one table for every Strongroom method (a method missing here is
@@ -36,6 +37,7 @@ public final class AccessPolicy {
     private static final Set<Role> ONBOARDING = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.SYSTEM);
     /** Branch staff requesting changes that a supervisor must approve (maker-checker). */
     private static final Set<Role> BRANCH_STAFF = EnumSet.of(Role.TELLER, Role.SUPERVISOR);
+    private static final Set<Role> BRANCH_STAFF_AND_AUDITORS = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.AUDITOR);
 
     private static final Map<String, Set<Role>> RULES = Map.ofEntries(
             rule(CustomerServiceGrpc.getRegisterCustomerMethod().getFullMethodName(), ONBOARDING),
@@ -51,7 +53,16 @@ public final class AccessPolicy {
             rule(AccountServiceGrpc.getReleaseHoldMethod().getFullMethodName(), BANK_SIDE),
             rule(AccountServiceGrpc.getFreezeAccountMethod().getFullMethodName(), SERVICING),
             rule(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), BRANCH_STAFF),
+            rule(AccountServiceGrpc.getChangeOverdraftLimitMethod().getFullMethodName(), BRANCH_STAFF),
             rule(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), SERVICING),
+            rule(TellerServiceGrpc.getOpenTillMethod().getFullMethodName(), BRANCH_STAFF),
+            rule(TellerServiceGrpc.getGetTillMethod().getFullMethodName(), BRANCH_STAFF_AND_AUDITORS),
+            rule(TellerServiceGrpc.getTransferCashMethod().getFullMethodName(), BRANCH_STAFF),
+            rule(TellerServiceGrpc.getCloseTillMethod().getFullMethodName(), BRANCH_STAFF),
+            rule(TellerServiceGrpc.getListApprovalsMethod().getFullMethodName(), BRANCH_STAFF_AND_AUDITORS),
+            rule(TellerServiceGrpc.getGetApprovalMethod().getFullMethodName(), BRANCH_STAFF_AND_AUDITORS),
+            rule(TellerServiceGrpc.getGrantApprovalMethod().getFullMethodName(), EnumSet.of(Role.SUPERVISOR)),
+            rule(TellerServiceGrpc.getRejectApprovalMethod().getFullMethodName(), EnumSet.of(Role.SUPERVISOR)),
             rule(ProjectionAdminServiceGrpc.getListProjectionsMethod().getFullMethodName(),
                     EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM)),
             rule(ProjectionAdminServiceGrpc.getRebuildProjectionMethod().getFullMethodName(),

@@ -36,6 +36,8 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
 import org.strongroom.node.TestTokens;
+import org.strongroom.proto.teller.v1.GrantApprovalRequest;
+import org.strongroom.proto.teller.v1.TellerServiceGrpc;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
@@ -211,9 +213,16 @@ class AccountServiceTest extends NodeTest {
                 .setScope(scope).setReason(reason).build()).getAccount();
     }
 
+    /** An unfreeze is a request a supervisor of the branch grants (maker-checker); answers the account after. */
     private Account unfreeze(String accountId, String reason) {
-        return teller().unfreezeAccount(UnfreezeAccountRequest.newBuilder().setRequestId(rid())
-                .setAccountId(accountId).setReason(reason).build()).getAccount();
+        var pending = teller().unfreezeAccount(UnfreezeAccountRequest.newBuilder().setRequestId(rid())
+                .setAccountId(accountId).setReason(reason).build());
+        assertThat(pending.getAccount().hasFreeze()).as("still frozen until granted").isTrue();
+        as(TellerServiceGrpc.newBlockingStub(channel()), TestTokens.staff("supervisor-acc", "SUPERVISOR", "branch-31"))
+                .withDeadlineAfter(20, TimeUnit.SECONDS)
+                .grantApproval(GrantApprovalRequest.newBuilder().setRequestId(rid())
+                        .setApprovalId(pending.getPendingApproval().getApprovalId()).build());
+        return get(accountId);
     }
 
     private Account release(String accountId, String holdId) {
@@ -1176,7 +1185,7 @@ class AccountServiceTest extends NodeTest {
         ErrorInfo info = assertError(() -> anonymous.getAccount(GetAccountRequest.newBuilder()
                         .setAccountId(UUID.randomUUID().toString()).build()),
                 Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS");
-        assertThat(info.getMetadataMap()).containsEntry("header", "x-strongroom-principal");
+        assertThat(info.getMetadataMap()).containsEntry("header", "authorization");
         assertError(() -> anonymous.depositFunds(depositing(UUID.randomUUID().toString(), eur(1)).build()),
                 Status.Code.UNAUTHENTICATED, "MISSING_CREDENTIALS");
     }
@@ -1191,7 +1200,7 @@ class AccountServiceTest extends NodeTest {
         List<Projection> projections = operator.listProjections(ListProjectionsRequest.getDefaultInstance())
                 .getProjectionsList();
         assertThat(projections).extracting(Projection::getName)
-                .containsExactlyInAnyOrder("customer-view", "account-view", "account-transactions");
+                .containsExactlyInAnyOrder("customer-view", "account-view", "account-transactions", "approval-view");
         assertThat(projections).allSatisfy(projection -> {
             assertThat(projection.getState()).isEqualTo(ProjectionState.PROJECTION_STATE_RUNNING);
             assertThat(projection.getLag()).isGreaterThanOrEqualTo(0);

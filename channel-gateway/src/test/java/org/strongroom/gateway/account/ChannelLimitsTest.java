@@ -87,4 +87,23 @@ class ChannelLimitsTest extends NodeTest {
         assertError(() -> atm(accountId).withdrawFunds(withdrawal(accountId, 1)), Status.Code.FAILED_PRECONDITION,
                 "DAILY_LIMIT_EXCEEDED");
     }
+
+    @Test
+    void aRolesLimitAppliesOnTopOfTheChannelsAndSaysWhichLimit() {
+        AccountFixtures fixtures = new AccountFixtures(channel());
+        String accountId = fixtures.fundedAccount(20_000);
+        // PARTNER's default per-transaction limit is 5000 (application.yml); the channel allows more.
+        var partner = as(AccountServiceGrpc.newBlockingStub(channel()),
+                org.strongroom.node.TestTokens.partner("fintech-limits", "payments:initiate", java.util.List.of(accountId)))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        var info = assertError(() -> partner.withdrawFunds(WithdrawFundsRequest.newBuilder(withdrawal(accountId, 5000))
+                        .setAmount(AccountFixtures.eur(5000, 1)).build()),
+                Status.Code.FAILED_PRECONDITION, "TRANSACTION_LIMIT_EXCEEDED");
+        assertThat(info.getMetadataMap()).containsEntry("channel", "role:PARTNER").containsEntry("limit", "5000");
+        partner.withdrawFunds(withdrawal(accountId, 5000));
+        partner.withdrawFunds(withdrawal(accountId, 5000));
+        var daily = assertError(() -> partner.withdrawFunds(withdrawal(accountId, 1)),
+                Status.Code.FAILED_PRECONDITION, "DAILY_LIMIT_EXCEEDED");
+        assertThat(daily.getMetadataMap()).containsEntry("channel", "role:PARTNER").containsEntry("used_today", "10000.00");
+    }
 }

@@ -25,6 +25,7 @@ import org.strongroom.account.api.AccountEvents.AccountClosedEvent;
 import org.strongroom.account.api.AccountEvents.AccountFrozenEvent;
 import org.strongroom.account.api.AccountEvents.AccountOpenedEvent;
 import org.strongroom.account.api.AccountEvents.AccountUnfrozenEvent;
+import org.strongroom.account.api.AccountEvents.OverdraftLimitChangedEvent;
 import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
 import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
 import org.strongroom.account.api.AccountEvents.HoldExpiredEvent;
@@ -130,6 +131,15 @@ public class AccountViewProjection {
         if (advance(event.accountId(), sequence, occurredAt)) {
             jdbc.update("UPDATE account_view SET freeze_scope = NULL, freeze_reason = NULL WHERE account_id = ?",
                     event.accountId());
+        }
+    }
+
+    @EventHandler
+    void on(OverdraftLimitChangedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        if (advance(event.accountId(), sequence, occurredAt)) {
+            jdbc.update("UPDATE account_view SET overdraft_limit = ? WHERE account_id = ?",
+                    event.overdraftLimit().amount(), event.accountId());
         }
     }
 

@@ -8,9 +8,10 @@ public final class Projections {
     public static final String CUSTOMER_VIEW = "customer-view";
     public static final String ACCOUNT_VIEW = "account-view";
     public static final String ACCOUNT_TRANSACTIONS = "account-transactions";
+    public static final String APPROVAL_VIEW = "approval-view";
 
     /** Every projection an operator may rebuild. */
-    public static final List<String> ALL = List.of(CUSTOMER_VIEW, ACCOUNT_VIEW, ACCOUNT_TRANSACTIONS);
+    public static final List<String> ALL = List.of(CUSTOMER_VIEW, ACCOUNT_VIEW, ACCOUNT_TRANSACTIONS, APPROVAL_VIEW);
 
     private Projections() {
     }

@@ -1,0 +1,67 @@
+package org.strongroom.approval.api;
+
+import java.time.Instant;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+import org.strongroom.kernel.Money;
+
+/** Commands, events and answers of the Approval aggregate (maker-checker). */
+public final class ApprovalApi {
+
+    private ApprovalApi() {
+    }
+
+    public enum ApprovalKind {
+        CASH_DEPOSIT,
+        CASH_WITHDRAWAL,
+        UNFREEZE,
+        OVERDRAFT_CHANGE
+    }
+
+    public enum ApprovalStatus {
+        PENDING,
+        APPROVED,
+        REJECTED,
+        EXPIRED
+    }
+
+    /**
+     * The change a maker asked for, carried unchanged until a checker decides.
+     *
+     * @param tillId for cash operations: the maker's till
+     * @param amount the cash amount, or the new overdraft limit
+     */
+    public record ApprovalOperation(ApprovalKind kind, String accountId, String tillId, Money amount, String reason) {
+    }
+
+    public record RequestApprovalCommand(@TargetAggregateIdentifier String approvalId, ApprovalOperation operation,
+                                         String branchId, String makerId, Instant expireTime) {
+    }
+
+    /** A checker's decision; {@code now} is the bank clock's instant, to refuse decisions after expiry. */
+    public record GrantApprovalCommand(@TargetAggregateIdentifier String approvalId, String checkerId,
+                                       String checkerBranchId, Instant now) {
+    }
+
+    public record RejectApprovalCommand(@TargetAggregateIdentifier String approvalId, String checkerId,
+                                        String checkerBranchId, String reason, Instant now) {
+    }
+
+    public record ApprovalRequestedEvent(String approvalId, ApprovalOperation operation, String branchId,
+                                         String makerId, Instant expireTime) {
+    }
+
+    public record ApprovalGrantedEvent(String approvalId, String makerId, String checkerId) {
+    }
+
+    public record ApprovalRejectedEvent(String approvalId, String makerId, String checkerId, String reason) {
+    }
+
+    /** No one decided in time: nothing changes. */
+    public record ApprovalExpiredEvent(String approvalId, String makerId) {
+    }
+
+    public record ApprovalDetails(String approvalId, ApprovalOperation operation, String branchId, String makerId,
+                                  String checkerId, ApprovalStatus status, String decisionReason,
+                                  Instant requestTime, Instant expireTime, Instant decisionTime) {
+    }
+}

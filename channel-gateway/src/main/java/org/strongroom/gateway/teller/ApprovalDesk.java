@@ -1,0 +1,87 @@
+package org.strongroom.gateway.teller;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
+import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
+import org.strongroom.account.api.DebitLimits;
+import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
+import org.strongroom.approval.api.ApprovalApi.ApprovalOperation;
+import org.strongroom.approval.api.ApprovalApi.GrantApprovalCommand;
+import org.strongroom.approval.api.ApprovalApi.RejectApprovalCommand;
+import org.strongroom.approval.api.ApprovalApi.RequestApprovalCommand;
+import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.grpc.CallerContext;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.MetadataKeys;
+import org.strongroom.node.NodeProperties;
+import org.strongroom.teller.api.TillApi.CashDirection;
+
+/**
+ * Maker-checker in the gateway: files a maker's request, and on a grant makes the requested change in
+ * the same transaction as the grant, stamped with the approval, its maker and its checker.
+ */
+@Component
+public class ApprovalDesk {
+
+    static final CommandDispatcher.NotFound APPROVAL_NOT_FOUND = new CommandDispatcher.NotFound(
+            ErrorReason.APPROVAL_NOT_FOUND, "approval_id", "no such approval");
+
+    private final CommandDispatcher commands;
+    private final CashDesk cash;
+    private final NodeProperties properties;
+    private final Clock clock;
+
+    public ApprovalDesk(CommandDispatcher commands, CashDesk cash, NodeProperties properties, Clock clock) {
+        this.commands = commands;
+        this.cash = cash;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** Files the caller's request at its branch; it expires unchanged after the configured time. */
+    public ApprovalDetails request(ApprovalOperation operation, String requestId) {
+        CallerContext caller = CallerContext.current();
+        return commands.create(new RequestApprovalCommand(UUID.randomUUID().toString(), operation,
+                caller.branchId(), caller.principalId(), clock.instant().plus(properties.getApprovals()
+                        .getExpireAfter())), requestId);
+    }
+
+    /** A granted request and, for cash, the posting's transaction id. */
+    public record Granted(ApprovalDetails approval, String transactionId) {
+    }
+
+    public Granted grant(String approvalId, String requestId) {
+        CallerContext caller = CallerContext.current();
+        ApprovalDetails approval = commands.send(new GrantApprovalCommand(approvalId, caller.principalId(),
+                caller.branchId(), clock.instant()), requestId, APPROVAL_NOT_FOUND);
+        Map<String, String> decided = Map.of(MetadataKeys.APPROVAL_ID, approvalId,
+                MetadataKeys.MAKER_ID, approval.makerId(), MetadataKeys.CHECKER_ID, caller.principalId());
+        ApprovalOperation operation = approval.operation();
+        String transactionId = switch (operation.kind()) {
+            case CASH_DEPOSIT -> cash.post(CashDirection.IN, operation.accountId(), operation.tillId(),
+                    operation.amount(), DebitLimits.NONE, false, requestId, decided).transactionId();
+            case CASH_WITHDRAWAL -> cash.post(CashDirection.OUT, operation.accountId(), operation.tillId(),
+                    operation.amount(), DebitLimits.NONE, false, requestId, decided).transactionId();
+            case UNFREEZE -> {
+                commands.send(new UnfreezeAccountCommand(operation.accountId(), operation.reason()), requestId,
+                        CashDesk.ACCOUNT_NOT_FOUND, decided);
+                yield "";
+            }
+            case OVERDRAFT_CHANGE -> {
+                commands.send(new ChangeOverdraftLimitCommand(operation.accountId(), operation.amount(),
+                        operation.reason()), requestId, CashDesk.ACCOUNT_NOT_FOUND, decided);
+                yield "";
+            }
+        };
+        return new Granted(approval, transactionId);
+    }
+
+    public ApprovalDetails reject(String approvalId, String reason, String requestId) {
+        CallerContext caller = CallerContext.current();
+        return commands.send(new RejectApprovalCommand(approvalId, caller.principalId(), caller.branchId(), reason,
+                clock.instant()), requestId, APPROVAL_NOT_FOUND);
+    }
+}
