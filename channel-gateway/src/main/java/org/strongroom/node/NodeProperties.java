@@ -49,8 +49,64 @@ public class NodeProperties {
         return approvals;
     }
 
+    /** Velocity rules per channel (strongroom.velocity.MOBILE.max-debits=...). */
+    private final java.util.Map<org.strongroom.kernel.Channel, Velocity> velocity =
+            new java.util.EnumMap<>(org.strongroom.kernel.Channel.class);
+
+    public java.util.Map<org.strongroom.kernel.Channel, Velocity> getVelocity() {
+        return velocity;
+    }
+
+    /**
+     * More than {@code maxDebits} debits, or more than {@code maxAmount} (account-currency units) debited,
+     * on the channel within {@code window}: the next debit is held for review instead of executed.
+     */
+    public static class Velocity {
+        private Integer maxDebits;
+        private java.math.BigDecimal maxAmount;
+        private Duration window = Duration.ofMinutes(10);
+
+        public Integer getMaxDebits() {
+            return maxDebits;
+        }
+
+        public void setMaxDebits(Integer maxDebits) {
+            this.maxDebits = maxDebits;
+        }
+
+        public java.math.BigDecimal getMaxAmount() {
+            return maxAmount;
+        }
+
+        public void setMaxAmount(java.math.BigDecimal maxAmount) {
+            this.maxAmount = maxAmount;
+        }
+
+        public Duration getWindow() {
+            return window;
+        }
+
+        public void setWindow(Duration window) {
+            if (window.isNegative() || window.isZero() || window.compareTo(Duration.ofDays(1)) > 0) {
+                throw new IllegalArgumentException("a velocity window is more than zero and at most one day");
+            }
+            this.window = window;
+        }
+    }
+
     /** Maker-checker: what waits for a supervisor, and for how long. */
     public static class Approvals {
+        /** The desk (a branch id in supervisors' tokens) whose supervisors decide held debits. */
+        private String reviewBranch = "fraud-review";
+
+        public String getReviewBranch() {
+            return reviewBranch;
+        }
+
+        public void setReviewBranch(String reviewBranch) {
+            this.reviewBranch = reviewBranch;
+        }
+
         /** A pending request nobody decides within this time expires unchanged. */
         private Duration expireAfter = Duration.ofHours(4);
         /**

@@ -34,6 +34,7 @@ public final class AccountCommands {
     /**
      * @param limits     the caller's channel limits
      * @param roleLimits the caller's role limits (both apply)
+     * @param velocity   the channel's velocity rule, or null: a debit that trips it is held for review
      */
     public record WithdrawFundsCommand(
             @TargetAggregateIdentifier String accountId,
@@ -41,18 +42,26 @@ public final class AccountCommands {
             Money amount,
             Counterparty counterparty,
             DebitLimits limits,
-            DebitLimits roleLimits) {
+            DebitLimits roleLimits,
+            VelocityRule velocity) {
 
         /** A withdrawal with no limits (staff and system channels unless configured). */
         public WithdrawFundsCommand(String accountId, String transactionId, Money amount, Counterparty counterparty) {
-            this(accountId, transactionId, amount, counterparty, DebitLimits.NONE, DebitLimits.NONE);
+            this(accountId, transactionId, amount, counterparty, DebitLimits.NONE, DebitLimits.NONE, null);
         }
 
         /** A withdrawal with channel limits only. */
         public WithdrawFundsCommand(String accountId, String transactionId, Money amount, Counterparty counterparty,
                                     DebitLimits limits) {
-            this(accountId, transactionId, amount, counterparty, limits, DebitLimits.NONE);
+            this(accountId, transactionId, amount, counterparty, limits, DebitLimits.NONE, null);
         }
+    }
+
+    /**
+     * Executes a debit that was held for review, once a reviewer granted it: the review hold becomes the
+     * withdrawal (limits and velocity were checked when the debit was asked for).
+     */
+    public record CaptureHeldDebitCommand(@TargetAggregateIdentifier String accountId, String transactionId) {
     }
 
     public record PlaceHoldCommand(

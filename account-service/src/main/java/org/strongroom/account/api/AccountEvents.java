@@ -30,6 +30,14 @@ public final class AccountEvents {
     public record HoldPlacedEvent(String accountId, String holdId, Money amount, String reason, Instant expireTime) {
     }
 
+    /**
+     * A debit tripped its channel's velocity rule: instead of executing, its amount is held (hold id =
+     * transaction id) until a reviewer grants it (then it executes) or rejects it, or the hold expires.
+     */
+    public record DebitHeldForReviewEvent(String accountId, String transactionId, Money amount,
+                                          Counterparty counterparty, String channel, String rule) {
+    }
+
     @Revision("1")
     public record HoldReleasedEvent(String accountId, String holdId, Money amount) {
     }

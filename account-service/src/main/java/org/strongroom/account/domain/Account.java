@@ -19,6 +19,7 @@ import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
+import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
 import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
 import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
 import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
@@ -34,6 +35,7 @@ import org.strongroom.account.api.AccountEvents.AccountClosedEvent;
 import org.strongroom.account.api.AccountEvents.AccountFrozenEvent;
 import org.strongroom.account.api.AccountEvents.AccountOpenedEvent;
 import org.strongroom.account.api.AccountEvents.AccountUnfrozenEvent;
+import org.strongroom.account.api.AccountEvents.DebitHeldForReviewEvent;
 import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
 import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
 import org.strongroom.account.api.AccountEvents.HoldExpiredEvent;
@@ -46,6 +48,7 @@ import org.strongroom.account.api.Counterparty;
 import org.strongroom.account.api.DebitLimits;
 import org.strongroom.account.api.FreezeScope;
 import org.strongroom.account.api.Hold;
+import org.strongroom.account.api.VelocityRule;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.MetadataKeys;
@@ -74,6 +77,10 @@ public class Account {
     private final Map<String, Hold> holds = new LinkedHashMap<>();
     /** Per channel and per role: what was debited on the latest business day seen, for daily limits. */
     private final Map<String, DailyDebits> dailyDebits = new LinkedHashMap<>();
+    /** Per channel: recent debits (time, amount), for velocity rules. */
+    private final Map<String, List<RecentDebit>> recentDebits = new LinkedHashMap<>();
+    /** Debits held for review, by transaction id (= hold id). */
+    private final Map<String, ReviewedDebit> underReview = new LinkedHashMap<>();
     private FreezeScope freezeScope;
     private String freezeReason;
     private AccountStatus status;
@@ -137,7 +144,7 @@ public class Account {
 
     @CommandHandler
     AccountDetails handle(WithdrawFundsCommand command,
-                          @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+                          @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate, DeadlineManager deadlines) {
         requireOpen();
         if (freezeScope != null) {
             throw frozen("debits");
@@ -148,8 +155,58 @@ public class Account {
         requireWithinLimits(amount, command.roleLimits() == null ? DebitLimits.NONE : command.roleLimits(),
                 businessDate);
         requireAvailable(amount);
+        String tripped = command.velocity() == null ? null : trippedRule(command.velocity(), amount);
+        if (tripped != null) {
+            // Held, not executed: the funds stay reserved while someone reviews the debit.
+            VelocityRule rule = command.velocity();
+            apply(new HoldPlacedEvent(accountId, command.transactionId(), amount, "held for review: " + tripped,
+                    rule.reviewUntil()));
+            apply(new DebitHeldForReviewEvent(accountId, command.transactionId(), amount, counterparty,
+                    rule.channel(), tripped));
+            deadlines.schedule(rule.reviewUntil(), HOLD_EXPIRY, command.transactionId());
+            return details();
+        }
         apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
         return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(CaptureHeldDebitCommand command) {
+        requireOpen();
+        Hold hold = holds.get(command.transactionId());
+        ReviewedDebit debit = underReview.get(command.transactionId());
+        if (hold == null || debit == null) {
+            throw DomainException.notFound(ErrorReason.HOLD_NOT_FOUND, "the debit is no longer held for review",
+                    Map.of("account_id", accountId, "hold_id", String.valueOf(command.transactionId())));
+        }
+        if (freezeScope != null) {
+            throw frozen("debits");
+        }
+        apply(new HoldReleasedEvent(accountId, hold.holdId(), hold.amount()));
+        apply(new FundsWithdrawnEvent(accountId, command.transactionId(), hold.amount(), debit.counterparty(),
+                balance.minus(hold.amount())));
+        return details();
+    }
+
+    /** Which bound of the rule this debit would pass, described; null if it passes none. */
+    private String trippedRule(VelocityRule rule, Money amount) {
+        Instant since = rule.now().minus(rule.window());
+        int count = 0;
+        BigDecimal total = amount.amount();
+        for (RecentDebit debit : recentDebits.getOrDefault(rule.channel(), List.of())) {
+            if (debit.at().isAfter(since)) {
+                count++;
+                total = total.add(debit.amount());
+            }
+        }
+        if (rule.maxDebits() != null && count + 1 > rule.maxDebits()) {
+            return "more than " + rule.maxDebits() + " debits on " + rule.channel() + " within " + rule.window();
+        }
+        if (rule.maxAmount() != null && total.compareTo(rule.maxAmount()) > 0) {
+            return "more than " + rule.maxAmount().toPlainString() + " debited on " + rule.channel() + " within "
+                    + rule.window();
+        }
+        return null;
     }
 
     @CommandHandler
@@ -366,6 +423,9 @@ public class Account {
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         balance = event.balanceAfter();
         updateTime = occurredAt;
+        if (channel != null) {
+            remember(channel, occurredAt, event.amount());
+        }
         if (businessDate != null) {
             // Counted per channel and per role: the keys DebitLimits names.
             countDebit(channel, businessDate, event.amount());
@@ -373,10 +433,33 @@ public class Account {
         }
     }
 
+    /** Recent debits per channel for velocity rules: a day's worth, at most 1,000 per channel. */
+    private void remember(String channel, Instant at, Money amount) {
+        // A list, not a deque: the test fixture compares state by equals.
+        List<RecentDebit> recent = recentDebits.computeIfAbsent(channel, key -> new ArrayList<>());
+        recent.add(new RecentDebit(at, amount.amount()));
+        Instant horizon = at.minus(VelocityRule.MAX_WINDOW);
+        while (!recent.isEmpty() && (recent.size() > 1000 || recent.get(0).at().isBefore(horizon))) {
+            recent.remove(0);
+        }
+    }
+
+    private record RecentDebit(Instant at, BigDecimal amount) {
+    }
+
+    /** Where a debit held for review goes once granted. */
+    private record ReviewedDebit(Counterparty counterparty) {
+    }
+
     private void countDebit(String key, String businessDate, Money amount) {
         if (key != null) {
             dailyDebits.put(key, new DailyDebits(businessDate, debitedToday(key, businessDate).add(amount.amount())));
         }
+    }
+
+    @EventSourcingHandler
+    void on(DebitHeldForReviewEvent event) {
+        underReview.put(event.transactionId(), new ReviewedDebit(event.counterparty()));
     }
 
     @EventSourcingHandler
@@ -388,12 +471,14 @@ public class Account {
     @EventSourcingHandler
     void on(HoldReleasedEvent event, @Timestamp Instant occurredAt) {
         holds.remove(event.holdId());
+        underReview.remove(event.holdId());
         updateTime = occurredAt;
     }
 
     @EventSourcingHandler
     void on(HoldExpiredEvent event, @Timestamp Instant occurredAt) {
         holds.remove(event.holdId());
+        underReview.remove(event.holdId());
         updateTime = occurredAt;
     }
 

@@ -14,7 +14,9 @@ public final class ApprovalApi {
         CASH_DEPOSIT,
         CASH_WITHDRAWAL,
         UNFREEZE,
-        OVERDRAFT_CHANGE
+        OVERDRAFT_CHANGE,
+        /** A debit a velocity rule held: granting executes it, rejecting releases its hold. */
+        DEBIT_REVIEW
     }
 
     public enum ApprovalStatus {
@@ -27,10 +29,16 @@ public final class ApprovalApi {
     /**
      * The change a maker asked for, carried unchanged until a checker decides.
      *
-     * @param tillId for cash operations: the maker's till
-     * @param amount the cash amount, or the new overdraft limit
+     * @param tillId        for cash operations: the maker's till
+     * @param amount        the cash amount, the new overdraft limit, or the held debit's amount
+     * @param transactionId for a debit review: the held debit (its hold has the same id)
      */
-    public record ApprovalOperation(ApprovalKind kind, String accountId, String tillId, Money amount, String reason) {
+    public record ApprovalOperation(ApprovalKind kind, String accountId, String tillId, Money amount, String reason,
+                                    String transactionId) {
+
+        public ApprovalOperation(ApprovalKind kind, String accountId, String tillId, Money amount, String reason) {
+            this(kind, accountId, tillId, amount, reason, null);
+        }
     }
 
     public record RequestApprovalCommand(@TargetAggregateIdentifier String approvalId, ApprovalOperation operation,

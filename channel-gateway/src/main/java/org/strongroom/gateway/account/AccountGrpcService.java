@@ -228,13 +228,32 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                                 () -> answer.setTransactionId(outcome.transactionId()));
                         return answer.build();
                     }
+                    java.time.Instant reviewUntil = approvals.expiry();
                     AccountDetails account = sendToAccount(new WithdrawFundsCommand(accountId, posting.transactionId(),
-                            posting.amount(), posting.counterparty(), limitsOfCaller(), roleLimitsOfCaller()),
-                            request.getRequestId(),
-                            ACCOUNT_NOT_FOUND);
+                            posting.amount(), posting.counterparty(), limitsOfCaller(), roleLimitsOfCaller(),
+                            velocityOfCaller(reviewUntil)), request.getRequestId(), ACCOUNT_NOT_FOUND);
+                    Optional<org.strongroom.account.api.Hold> review = account.holds().stream()
+                            .filter(hold -> hold.holdId().equals(posting.transactionId())).findFirst();
+                    if (review.isPresent()) {
+                        // The velocity rule held the debit (hold id = transaction id): file it for review.
+                        ApprovalDetails approval = approvals.request(new ApprovalOperation(ApprovalKind.DEBIT_REVIEW,
+                                        accountId, null, posting.amount(), review.get().reason(),
+                                        posting.transactionId()), properties.getApprovals().getReviewBranch(),
+                                reviewUntil, request.getRequestId());
+                        return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
+                                .setPendingApproval(TellerMapper.pending(approval)).build();
+                    }
                     return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
                             .setTransactionId(posting.transactionId()).build();
                 }));
+    }
+
+    /** The velocity rule of the caller's channel, or null if it has none. */
+    private org.strongroom.account.api.VelocityRule velocityOfCaller(java.time.Instant reviewUntil) {
+        Channel channel = CallerContext.current().channel();
+        NodeProperties.Velocity rule = properties.getVelocity().get(channel);
+        return rule == null ? null : new org.strongroom.account.api.VelocityRule(channel.name(), rule.getMaxDebits(),
+                rule.getMaxAmount(), rule.getWindow(), clock.instant(), reviewUntil);
     }
 
     /** The configured debit limits of the caller's role (none if the role has no entry). */

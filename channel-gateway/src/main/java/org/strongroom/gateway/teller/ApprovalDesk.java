@@ -4,7 +4,10 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
 import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
+import org.strongroom.approval.api.ApprovalApi.ApprovalKind;
 import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
 import org.strongroom.account.api.DebitLimits;
 import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
@@ -43,10 +46,19 @@ public class ApprovalDesk {
 
     /** Files the caller's request at its branch; it expires unchanged after the configured time. */
     public ApprovalDetails request(ApprovalOperation operation, String requestId) {
-        CallerContext caller = CallerContext.current();
-        return commands.create(new RequestApprovalCommand(UUID.randomUUID().toString(), operation,
-                caller.branchId(), caller.principalId(), clock.instant().plus(properties.getApprovals()
-                        .getExpireAfter())), requestId);
+        return request(operation, CallerContext.current().branchId(), expiry(), requestId);
+    }
+
+    /** When a request filed now expires. */
+    public java.time.Instant expiry() {
+        return clock.instant().plus(properties.getApprovals().getExpireAfter());
+    }
+
+    /** Files the caller's request for the given desk (a branch, or the review desk). */
+    public ApprovalDetails request(ApprovalOperation operation, String branchId, java.time.Instant expireTime,
+                                   String requestId) {
+        return commands.create(new RequestApprovalCommand(UUID.randomUUID().toString(), operation, branchId,
+                CallerContext.current().principalId(), expireTime), requestId);
     }
 
     /** A granted request and, for cash, the posting's transaction id. */
@@ -75,13 +87,26 @@ public class ApprovalDesk {
                         operation.reason()), requestId, CashDesk.ACCOUNT_NOT_FOUND, decided);
                 yield "";
             }
+            case DEBIT_REVIEW -> {
+                commands.send(new CaptureHeldDebitCommand(operation.accountId(), operation.transactionId()),
+                        requestId, CashDesk.ACCOUNT_NOT_FOUND, decided);
+                yield operation.transactionId();
+            }
         };
         return new Granted(approval, transactionId);
     }
 
     public ApprovalDetails reject(String approvalId, String reason, String requestId) {
         CallerContext caller = CallerContext.current();
-        return commands.send(new RejectApprovalCommand(approvalId, caller.principalId(), caller.branchId(), reason,
-                clock.instant()), requestId, APPROVAL_NOT_FOUND);
+        ApprovalDetails rejected = commands.send(new RejectApprovalCommand(approvalId, caller.principalId(),
+                caller.branchId(), reason, clock.instant()), requestId, APPROVAL_NOT_FOUND);
+        ApprovalOperation operation = rejected.operation();
+        if (operation.kind() == ApprovalKind.DEBIT_REVIEW) {
+            // The held debit is not executed: its funds become available again, in the same transaction.
+            commands.send(new ReleaseHoldCommand(operation.accountId(), operation.transactionId()), requestId,
+                    CashDesk.ACCOUNT_NOT_FOUND, Map.of(MetadataKeys.APPROVAL_ID, approvalId,
+                            MetadataKeys.MAKER_ID, rejected.makerId(), MetadataKeys.CHECKER_ID, caller.principalId()));
+        }
+        return rejected;
     }
 }

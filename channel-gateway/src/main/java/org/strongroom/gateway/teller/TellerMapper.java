@@ -65,6 +65,7 @@ public final class TellerMapper {
                     case CASH_WITHDRAWAL -> ApprovalKind.APPROVAL_KIND_CASH_WITHDRAWAL;
                     case UNFREEZE -> ApprovalKind.APPROVAL_KIND_UNFREEZE;
                     case OVERDRAFT_CHANGE -> ApprovalKind.APPROVAL_KIND_OVERDRAFT_CHANGE;
+                    case DEBIT_REVIEW -> ApprovalKind.APPROVAL_KIND_DEBIT_REVIEW;
                 })
                 .setStatus(toProto(approval.status()))
                 .setBranchId(approval.branchId())
@@ -80,6 +81,9 @@ public final class TellerMapper {
         }
         if (approval.operation().reason() != null) {
             builder.setReason(approval.operation().reason());
+        }
+        if (approval.operation().transactionId() != null) {
+            builder.setTransactionId(approval.operation().transactionId());
         }
         if (approval.checkerId() != null) {
             builder.setCheckerId(approval.checkerId());

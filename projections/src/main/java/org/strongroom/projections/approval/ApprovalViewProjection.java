@@ -51,15 +51,16 @@ public class ApprovalViewProjection {
         // The request event's own global index orders requests exactly (see AccountViewProjection).
         jdbc.update("""
                 INSERT INTO approval_view (approval_id, kind, status, branch_id, account_id, till_id, amount,
-                    currency_code, reason, maker_id, requested_position, last_sequence, request_time, expire_time)
-                SELECT ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, e.global_index, ?, ?, ?
+                    currency_code, reason, maker_id, requested_position, last_sequence, request_time, expire_time,
+                    transaction_id)
+                SELECT ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, e.global_index, ?, ?, ?, ?
                 FROM domain_event_entry e WHERE e.event_identifier = ?
                 ON CONFLICT (approval_id) DO NOTHING""",
                 event.approvalId(), operation.kind().name(), event.branchId(), operation.accountId(),
                 operation.tillId(), amount == null ? null : amount.amount(),
                 amount == null ? null : amount.currency().getCurrencyCode(), operation.reason(), event.makerId(),
                 message.getSequenceNumber(), Timestamp.from(message.getTimestamp()),
-                Timestamp.from(event.expireTime()), message.getIdentifier());
+                Timestamp.from(event.expireTime()), operation.transactionId(), message.getIdentifier());
     }
 
     @EventHandler
@@ -128,7 +129,8 @@ public class ApprovalViewProjection {
                 Money.scaleOf(Currency.getInstance(rs.getString("currency_code")))),
                 Currency.getInstance(rs.getString("currency_code")));
         ApprovalOperation operation = new ApprovalOperation(ApprovalKind.valueOf(rs.getString("kind")),
-                rs.getString("account_id"), rs.getString("till_id"), money, rs.getString("reason"));
+                rs.getString("account_id"), rs.getString("till_id"), money, rs.getString("reason"),
+                rs.getString("transaction_id"));
         return new ApprovalDetails(rs.getString("approval_id"), operation, rs.getString("branch_id"),
                 rs.getString("maker_id"), rs.getString("checker_id"), ApprovalStatus.valueOf(rs.getString("status")),
                 rs.getString("decision_reason"), instant(rs, "request_time"), instant(rs, "expire_time"),
