@@ -36,7 +36,10 @@ import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.account.v1.FreezeAccountRequest;
+import org.strongroom.proto.account.v1.FreezeScope;
 import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.account.v1.UnfreezeAccountRequest;
 import org.strongroom.proto.account.v1.OpenAccountRequest;
 import org.strongroom.proto.account.v1.PlaceHoldRequest;
 import org.strongroom.proto.customer.v1.Customer;
@@ -242,12 +245,13 @@ class NodeProcessIT {
     }
 
     @Test
-    void aHoldExpiringWhileTheNodeIsDownExpiresWhenItStartsAgain() throws Exception {
+    void aHoldAndAnApprovalExpiringWhileTheNodeIsDownExpireWhenItStartsAgain() throws Exception {
         Ports ports = Ports.free();
         Path dataDir = workDir.resolve("var");
         String accountId;
         Instant expiry;
-        Process first = startNode(dataDir, ports, "hold-first.log");
+        // Pending maker-checker requests lapse after 6 s on this node.
+        Process first = startNode(dataDir, ports, "hold-first.log", "--strongroom.approvals.expire-after=6s");
         try (Client client = new Client(ports.grpc(), dataDir)) {
             client.awaitServing();
             String customerId = client.customers().registerCustomer(registration("doc-h", "req-h").build())
@@ -262,6 +266,10 @@ class NodeProcessIT {
                     .setExpireTime(com.google.protobuf.Timestamp.newBuilder().setSeconds(expiry.getEpochSecond()))
                     .build()).getAccount();
             assertThat(held.getAvailable().getUnits()).isEqualTo(60);
+            client.accounts().freezeAccount(FreezeAccountRequest.newBuilder().setRequestId("freeze-h")
+                    .setAccountId(accountId).setScope(FreezeScope.FREEZE_SCOPE_DEBITS).setReason("review").build());
+            assertThat(client.accounts().unfreezeAccount(UnfreezeAccountRequest.newBuilder().setRequestId("unfreeze-h")
+                    .setAccountId(accountId).setReason("cleared").build()).hasPendingApproval()).isTrue();
         }
         first.destroy(); // SIGTERM: a clean stop well before the hold's expiry
         assertThat(first.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -285,16 +293,30 @@ class NodeProcessIT {
             assertThat(account.getHoldsList()).as("the persistent deadline fired after the restart").isEmpty();
             assertThat(account.getAvailable().getUnits()).isEqualTo(100);
         }
-        try (Connection db = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/strongroom", "postgres", "");
-             Statement statement = db.createStatement();
-             ResultSet rows = statement.executeQuery(
-                     "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%HoldExpiredEvent'")) {
-            rows.next();
-            assertThat(rows.getLong(1)).as("expired exactly once").isEqualTo(1);
+        assertThat(eventsOfType(ports, "HoldExpiredEvent")).as("expired exactly once").isEqualTo(1);
+        long approvalsExpired = 0;
+        Instant giveUp = Instant.now().plusSeconds(30);
+        while (approvalsExpired == 0 && Instant.now().isBefore(giveUp)) {
+            approvalsExpired = eventsOfType(ports, "ApprovalExpiredEvent");
+            Thread.sleep(approvalsExpired == 0 ? 250 : 0);
         }
+        assertThat(approvalsExpired).as("the unfreeze request expired exactly once, after the restart").isEqualTo(1);
         second.destroy();
         assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    }
+
+    /** How many stored events have a payload type ending in the given simple name. */
+    private static long eventsOfType(Ports ports, String simpleName) throws Exception {
+        try (Connection db = DriverManager.getConnection(
+                "jdbc:postgresql://127.0.0.1:" + ports.postgres() + "/strongroom", "postgres", "");
+             var statement = db.prepareStatement(
+                     "SELECT count(*) FROM domain_event_entry WHERE payload_type LIKE '%' || ?")) {
+            statement.setString(1, simpleName);
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private Process startNode(Path dataDir, Ports ports, String logName, String... extraArguments)
