@@ -84,6 +84,29 @@ public final class AccountCommands {
     public record CloseAccountCommand(@TargetAggregateIdentifier String accountId) {
     }
 
+    /**
+     * Transfer step 1, on the source: reserve the amount (a hold with the transfer's id), or record why not.
+     * Idempotent per transfer: a redelivered step changes nothing.
+     */
+    public record ReserveForTransferCommand(@TargetAggregateIdentifier String accountId, String transferId,
+                                            String targetAccountId, Money amount, DebitLimits limits,
+                                            DebitLimits roleLimits) {
+    }
+
+    /** Transfer step 2, on the target: credit the amount, or record why not. Idempotent per transfer. */
+    public record CreditTransferCommand(@TargetAggregateIdentifier String accountId, String transferId,
+                                        String sourceAccountId, Money amount) {
+    }
+
+    /** Transfer step 3, on the source: the reservation becomes the debit. Idempotent per transfer. */
+    public record SettleTransferCommand(@TargetAggregateIdentifier String accountId, String transferId) {
+    }
+
+    /** Compensation, on the source: the target refused, so the reservation is released. Idempotent. */
+    public record ReleaseTransferCommand(@TargetAggregateIdentifier String accountId, String transferId,
+                                         String reason) {
+    }
+
     /** Only ever sent once a supervisor approved it (maker-checker). */
     public record ChangeOverdraftLimitCommand(@TargetAggregateIdentifier String accountId, Money overdraftLimit,
                                               String reason) {

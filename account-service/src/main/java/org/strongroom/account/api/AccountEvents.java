@@ -55,6 +55,34 @@ public final class AccountEvents {
     }
 
     @Revision("1")
+    /** The source reserved a transfer's amount: a hold whose id is the transfer id. */
+    public record TransferDebitReservedEvent(String accountId, String transferId, String targetAccountId,
+                                             Money amount) {
+    }
+
+    /** The target received a transfer. */
+    public record TransferCreditedEvent(String accountId, String transferId, String sourceAccountId, Money amount,
+                                        Money balanceAfter) {
+    }
+
+    /** The source's reservation became the debit. */
+    public record TransferDebitSettledEvent(String accountId, String transferId, String targetAccountId,
+                                            Money amount, Money balanceAfter) {
+    }
+
+    /** The source's reservation was released because the target refused (reason: an ErrorReason name). */
+    public record TransferReservationReleasedEvent(String accountId, String transferId, String targetAccountId,
+                                                   Money amount, String reason) {
+    }
+
+    /**
+     * An account refused a transfer step (RESERVE on the source, CREDIT on the target): recorded, so the
+     * transfer process fails or compensates exactly once even after a crash.
+     */
+    public record TransferStepRefusedEvent(String accountId, String transferId, String step,
+                                           String otherAccountId, Money amount, String reason, String message) {
+    }
+
     public record OverdraftLimitChangedEvent(String accountId, Money previousLimit, Money overdraftLimit,
                                              String reason) {
     }

@@ -4,5 +4,7 @@ package org.strongroom.account.api;
 public enum CounterpartyType {
     EXTERNAL_CLEARING,
     /** Cash at a branch counter; the reference is the teller's till id. */
-    TILL
+    TILL,
+    /** Another account of the bank, through a transfer; the reference is the transfer id. */
+    TRANSFER
 }

@@ -20,6 +20,16 @@ import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
+import org.strongroom.account.api.AccountCommands.CreditTransferCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseTransferCommand;
+import org.strongroom.account.api.AccountCommands.ReserveForTransferCommand;
+import org.strongroom.account.api.AccountCommands.SettleTransferCommand;
+import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitReservedEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountEvents.TransferReservationReleasedEvent;
+import org.strongroom.account.api.AccountEvents.TransferStepRefusedEvent;
+import org.strongroom.account.api.TransferStep;
 import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
 import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
 import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
@@ -79,6 +89,10 @@ public class Account {
     private final Map<String, DailyDebits> dailyDebits = new LinkedHashMap<>();
     /** Per channel: recent debits (time, amount), for velocity rules. */
     private final Map<String, List<RecentDebit>> recentDebits = new LinkedHashMap<>();
+    /** Transfers this account took part in, by transfer id: the last step it recorded. */
+    private final Map<String, TransferStep> transfers = new LinkedHashMap<>();
+    /** Open transfer reservations: transfer id to target account. */
+    private final Map<String, String> reservedFor = new LinkedHashMap<>();
     /** Debits held for review, by transaction id (= hold id). */
     private final Map<String, ReviewedDebit> underReview = new LinkedHashMap<>();
     private FreezeScope freezeScope;
@@ -168,6 +182,93 @@ public class Account {
         }
         apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
         return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(ReserveForTransferCommand command,
+                          @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        if (transfers.containsKey(command.transferId())) {
+            return details(); // this step was decided before: a redelivery changes nothing
+        }
+        DomainException refusal = refusalOf(() -> {
+            requireOpen();
+            if (freezeScope != null) {
+                throw frozen("debits");
+            }
+            Money amount = requireAmount(command.amount());
+            requireWithinLimits(amount, command.limits() == null ? DebitLimits.NONE : command.limits(), businessDate);
+            requireWithinLimits(amount, command.roleLimits() == null ? DebitLimits.NONE : command.roleLimits(),
+                    businessDate);
+            requireAvailable(amount);
+        });
+        if (refusal != null) {
+            apply(new TransferStepRefusedEvent(accountId, command.transferId(), TransferStep.RESERVE.name(),
+                    command.targetAccountId(), command.amount(), refusal.reason().name(), refusal.getMessage()));
+        } else {
+            apply(new TransferDebitReservedEvent(accountId, command.transferId(), command.targetAccountId(),
+                    command.amount()));
+        }
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(CreditTransferCommand command) {
+        if (transfers.containsKey(command.transferId())) {
+            return details();
+        }
+        DomainException refusal = refusalOf(() -> {
+            requireOpen();
+            if (freezeScope == FreezeScope.ALL) {
+                throw frozen("credits");
+            }
+            Money amount = requireAmount(command.amount());
+            if (balance.plus(amount).amount().compareTo(MAX_BALANCE_UNITS) > 0) {
+                throw DomainException.rule(ErrorReason.BALANCE_LIMIT_EXCEEDED,
+                        "the transfer would take the balance above the largest balance an account may hold",
+                        Map.of("account_id", accountId));
+            }
+        });
+        if (refusal != null) {
+            apply(new TransferStepRefusedEvent(accountId, command.transferId(), TransferStep.CREDIT.name(),
+                    command.sourceAccountId(), command.amount(), refusal.reason().name(), refusal.getMessage()));
+        } else {
+            apply(new TransferCreditedEvent(accountId, command.transferId(), command.sourceAccountId(),
+                    command.amount(), balance.plus(command.amount())));
+        }
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(SettleTransferCommand command) {
+        if (transfers.get(command.transferId()) != TransferStep.RESERVE) {
+            return details(); // settled or released before, or never reserved here: nothing to do
+        }
+        Hold reservation = holds.get(command.transferId());
+        // Reserved funds settle even if the account was frozen meanwhile: they left the available funds then.
+        apply(new TransferDebitSettledEvent(accountId, command.transferId(), reservedFor.get(command.transferId()),
+                reservation.amount(), balance.minus(reservation.amount())));
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(ReleaseTransferCommand command) {
+        if (transfers.get(command.transferId()) != TransferStep.RESERVE) {
+            return details();
+        }
+        Hold reservation = holds.get(command.transferId());
+        apply(new TransferReservationReleasedEvent(accountId, command.transferId(),
+                reservedFor.get(command.transferId()), reservation.amount(), command.reason()));
+        return details();
+    }
+
+    /** The business refusal the checks raise, or null if they pass. */
+    private static DomainException refusalOf(Runnable checks) {
+        try {
+            checks.run();
+            return null;
+        } catch (DomainException e) {
+            return e;
+        }
     }
 
     @CommandHandler
@@ -455,6 +556,51 @@ public class Account {
         if (key != null) {
             dailyDebits.put(key, new DailyDebits(businessDate, debitedToday(key, businessDate).add(amount.amount())));
         }
+    }
+
+    @EventSourcingHandler
+    void on(TransferDebitReservedEvent event, @Timestamp Instant occurredAt,
+            @MetaDataValue(MetadataKeys.CHANNEL) String channel, @MetaDataValue(MetadataKeys.ROLE) String role,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        transfers.put(event.transferId(), TransferStep.RESERVE);
+        reservedFor.put(event.transferId(), event.targetAccountId());
+        holds.put(event.transferId(), new Hold(event.transferId(), event.amount(),
+                "transfer to " + event.targetAccountId(), null));
+        // A reservation counts against the daily limits at once, so no race passes them together.
+        if (businessDate != null) {
+            countDebit(channel, businessDate, event.amount());
+            countDebit(role == null ? null : DebitLimits.ROLE_PREFIX + role, businessDate, event.amount());
+        }
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(TransferCreditedEvent event, @Timestamp Instant occurredAt) {
+        transfers.put(event.transferId(), TransferStep.CREDIT);
+        balance = event.balanceAfter();
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(TransferDebitSettledEvent event, @Timestamp Instant occurredAt) {
+        transfers.put(event.transferId(), TransferStep.SETTLE);
+        reservedFor.remove(event.transferId());
+        holds.remove(event.transferId());
+        balance = event.balanceAfter();
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(TransferReservationReleasedEvent event, @Timestamp Instant occurredAt) {
+        transfers.put(event.transferId(), TransferStep.RELEASE);
+        reservedFor.remove(event.transferId());
+        holds.remove(event.transferId());
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(TransferStepRefusedEvent event) {
+        transfers.put(event.transferId(), TransferStep.REFUSED);
     }
 
     @EventSourcingHandler

@@ -32,6 +32,7 @@ import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
+import org.strongroom.gateway.security.DebitControls;
 import org.strongroom.gateway.security.ObjectAccess;
 import org.strongroom.gateway.teller.ApprovalDesk;
 import org.strongroom.gateway.teller.CashDesk;
@@ -105,10 +106,12 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     private final ObjectAccess access;
     private final CashDesk cash;
     private final ApprovalDesk approvals;
+    private final DebitControls controls;
 
     public AccountGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
                               ProjectionReads reads, Clock clock, NodeProperties properties, ObjectAccess access,
-                              CashDesk cash, ApprovalDesk approvals) {
+                              CashDesk cash, ApprovalDesk approvals, DebitControls controls) {
+        this.controls = controls;
         this.access = access;
         this.cash = cash;
         this.approvals = approvals;
@@ -220,7 +223,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                     Posting posting = posting(request.hasAmount(), request.getAmount(), request.hasCounterparty(),
                             request.getCounterparty());
                     if (posting.isCash()) {
-                        CashOutcome outcome = cash(CashDirection.OUT, accountId, posting, limitsOfCaller(),
+                        CashOutcome outcome = cash(CashDirection.OUT, accountId, posting, controls.channelLimits(),
                                 request.getRequestId());
                         WithdrawFundsResponse.Builder answer = WithdrawFundsResponse.newBuilder()
                                 .setAccount(AccountMapper.toProto(outcome.account()));
@@ -230,8 +233,8 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                     }
                     java.time.Instant reviewUntil = approvals.expiry();
                     AccountDetails account = sendToAccount(new WithdrawFundsCommand(accountId, posting.transactionId(),
-                            posting.amount(), posting.counterparty(), limitsOfCaller(), roleLimitsOfCaller(),
-                            velocityOfCaller(reviewUntil)), request.getRequestId(), ACCOUNT_NOT_FOUND);
+                            posting.amount(), posting.counterparty(), controls.channelLimits(), controls.roleLimits(),
+                            controls.velocity(reviewUntil)), request.getRequestId(), ACCOUNT_NOT_FOUND);
                     Optional<org.strongroom.account.api.Hold> review = account.holds().stream()
                             .filter(hold -> hold.holdId().equals(posting.transactionId())).findFirst();
                     if (review.isPresent()) {
@@ -246,30 +249,6 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                     return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
                             .setTransactionId(posting.transactionId()).build();
                 }));
-    }
-
-    /** The velocity rule of the caller's channel, or null if it has none. */
-    private org.strongroom.account.api.VelocityRule velocityOfCaller(java.time.Instant reviewUntil) {
-        Channel channel = CallerContext.current().channel();
-        NodeProperties.Velocity rule = properties.getVelocity().get(channel);
-        return rule == null ? null : new org.strongroom.account.api.VelocityRule(channel.name(), rule.getMaxDebits(),
-                rule.getMaxAmount(), rule.getWindow(), clock.instant(), reviewUntil);
-    }
-
-    /** The configured debit limits of the caller's role (none if the role has no entry). */
-    private DebitLimits roleLimitsOfCaller() {
-        org.strongroom.kernel.Role role = CallerContext.current().role();
-        NodeProperties.ChannelLimits configured = properties.getRoleLimits().get(role);
-        return configured == null ? DebitLimits.NONE
-                : DebitLimits.ofRole(role.name(), configured.getPerTransaction(), configured.getDaily());
-    }
-
-    /** The configured debit limits of the caller's channel (none if the channel has no entry). */
-    private DebitLimits limitsOfCaller() {
-        Channel channel = CallerContext.current().channel();
-        NodeProperties.ChannelLimits configured = properties.getLimits().get(channel);
-        return configured == null ? new DebitLimits(channel.name(), null, null)
-                : new DebitLimits(channel.name(), configured.getPerTransaction(), configured.getDaily());
     }
 
     /** A deposit's or withdrawal's checked input, with every bad field reported at once. */

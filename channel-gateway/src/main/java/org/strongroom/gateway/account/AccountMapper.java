@@ -114,6 +114,7 @@ final class AccountMapper {
         return switch (type) {
             case EXTERNAL_CLEARING -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING;
             case TILL -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_TILL;
+            case TRANSFER -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_TRANSFER;
         };
     }
 
@@ -124,6 +125,8 @@ final class AccountMapper {
         CounterpartyType type = switch (counterparty.getType()) {
             case COUNTERPARTY_TYPE_EXTERNAL_CLEARING -> CounterpartyType.EXTERNAL_CLEARING;
             case COUNTERPARTY_TYPE_TILL -> CounterpartyType.TILL;
+            // Transfers name their counterparty themselves (PaymentService); a client cannot.
+            case COUNTERPARTY_TYPE_TRANSFER -> null;
             case COUNTERPARTY_TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
         };
         return new org.strongroom.account.api.Counterparty(type, counterparty.getReference());

@@ -98,7 +98,7 @@ public class IdempotentExecutor {
                     return previous;
                 }
                 if (aggregateId != null) {
-                    jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", lockId("aggregate", aggregateId));
+                    lockAggregate(jdbc, aggregateId);
                 }
                 Effect<R> effect = action.get();
                 Long position = positionOf(effect.aggregateId());
@@ -136,6 +136,14 @@ public class IdempotentExecutor {
     }
 
     /** 64 bits of SHA-256 over the parts: a collision only makes two unrelated calls wait for each other. */
+    /**
+     * Holds a transaction-scoped lock on an aggregate until commit. Every writer that takes it (the
+     * gateway's calls, the transfer process) queues per aggregate instead of racing to the event store.
+     */
+    public static void lockAggregate(JdbcTemplate jdbc, String aggregateId) {
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", lockId("aggregate", aggregateId));
+    }
+
     private static long lockId(String... parts) {
         try {
             byte[] hash = MessageDigest.getInstance("SHA-256")

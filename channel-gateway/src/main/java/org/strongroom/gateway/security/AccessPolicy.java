@@ -9,6 +9,7 @@ import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
 import org.strongroom.proto.audit.v1.AuditServiceGrpc;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
 import org.strongroom.proto.teller.v1.TellerServiceGrpc;
 
 /**
@@ -55,6 +56,9 @@ public final class AccessPolicy {
             rule(AccountServiceGrpc.getUnfreezeAccountMethod().getFullMethodName(), BRANCH_STAFF),
             rule(AccountServiceGrpc.getChangeOverdraftLimitMethod().getFullMethodName(), BRANCH_STAFF),
             rule(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), SERVICING),
+            rule(PaymentServiceGrpc.getTransferFundsMethod().getFullMethodName(), PAYERS),
+            rule(PaymentServiceGrpc.getGetTransferMethod().getFullMethodName(), ACCOUNT_READERS),
+            rule(PaymentServiceGrpc.getListTransfersMethod().getFullMethodName(), ACCOUNT_READERS),
             rule(TellerServiceGrpc.getOpenTillMethod().getFullMethodName(), BRANCH_STAFF),
             rule(TellerServiceGrpc.getGetTillMethod().getFullMethodName(), BRANCH_STAFF_AND_AUDITORS),
             rule(TellerServiceGrpc.getTransferCashMethod().getFullMethodName(), BRANCH_STAFF),

@@ -1200,7 +1200,8 @@ class AccountServiceTest extends NodeTest {
         List<Projection> projections = operator.listProjections(ListProjectionsRequest.getDefaultInstance())
                 .getProjectionsList();
         assertThat(projections).extracting(Projection::getName)
-                .containsExactlyInAnyOrder("customer-view", "account-view", "account-transactions", "approval-view");
+                .containsExactlyInAnyOrder("customer-view", "account-view", "account-transactions", "approval-view",
+                        "transfer-view");
         assertThat(projections).allSatisfy(projection -> {
             assertThat(projection.getState()).isEqualTo(ProjectionState.PROJECTION_STATE_RUNNING);
             assertThat(projection.getLag()).isGreaterThanOrEqualTo(0);

@@ -33,6 +33,8 @@ import org.strongroom.proto.account.v1.OpenAccountRequest;
 import org.strongroom.proto.account.v1.PlaceHoldRequest;
 import org.strongroom.proto.account.v1.WithdrawFundsRequest;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
+import org.strongroom.proto.payment.v1.TransferFundsRequest;
 import org.strongroom.proto.customer.v1.GetCustomerRequest;
 
 /**
@@ -53,6 +55,7 @@ class ObjectAccessTest extends NodeTest {
     private String victim;
     private String victimAccount;
     private String victimHold;
+    private String victimTransfer;
 
     @BeforeEach
     void twoCustomers() {
@@ -64,6 +67,11 @@ class ObjectAccessTest extends NodeTest {
         victimHold = fixtures.accounts().placeHold(PlaceHoldRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setAccountId(victimAccount)
                 .setAmount(AccountFixtures.eur(10, 0)).setReason("card authorisation").build()).getHoldId();
+        victimTransfer = as(PaymentServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller())
+                .transferFunds(TransferFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                        .setSourceAccountId(victimAccount).setTargetAccountId(fixtures.fundedAccount(1))
+                        .setAmount(AccountFixtures.eur(1, 0)).setReference("rent").build())
+                .getTransfer().getTransferId();
     }
 
     private String owner(String accountId) {
@@ -94,6 +102,9 @@ class ObjectAccessTest extends NodeTest {
                 case "customer_id" -> victim;
                 case "account_id" -> victimAccount;
                 case "hold_id" -> victimHold;
+                case "source_account_id" -> victimAccount;
+                case "target_account_id" -> attackerAccount;
+                case "transfer_id" -> victimTransfer;
                 default -> null;
             };
             if (value != null && field.getJavaType() == Descriptors.FieldDescriptor.JavaType.STRING) {
@@ -105,7 +116,8 @@ class ObjectAccessTest extends NodeTest {
 
     private static boolean takesAVictimId(MethodDescriptor<?, ?> method) {
         return ProtoServices.inputType(method).getFields().stream()
-                .anyMatch(field -> field.getName().equals("customer_id") || field.getName().equals("account_id"));
+                .anyMatch(field -> List.of("customer_id", "account_id", "source_account_id", "transfer_id")
+                        .contains(field.getName()));
     }
 
     @Test
@@ -132,7 +144,8 @@ class ObjectAccessTest extends NodeTest {
             });
         }
         assertThat(probed).as("probes").hasSizeGreaterThanOrEqualTo(20)
-                .contains("GetAccount as PARTNER", "WithdrawFunds as AGENT", "GetCustomer as CUSTOMER");
+                .contains("GetAccount as PARTNER", "WithdrawFunds as AGENT", "GetCustomer as CUSTOMER",
+                        "TransferFunds as CUSTOMER", "GetTransfer as PARTNER");
         assertThat(eventsOf(victim) + eventsOf(victimAccount)).as("nothing written for the victim")
                 .isEqualTo(victimEvents);
     }

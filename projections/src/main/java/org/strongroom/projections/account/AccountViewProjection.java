@@ -25,6 +25,10 @@ import org.strongroom.account.api.AccountEvents.AccountClosedEvent;
 import org.strongroom.account.api.AccountEvents.AccountFrozenEvent;
 import org.strongroom.account.api.AccountEvents.AccountOpenedEvent;
 import org.strongroom.account.api.AccountEvents.AccountUnfrozenEvent;
+import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitReservedEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountEvents.TransferReservationReleasedEvent;
 import org.strongroom.account.api.AccountEvents.OverdraftLimitChangedEvent;
 import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
 import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
@@ -96,11 +100,17 @@ public class AccountViewProjection {
     @EventHandler
     void on(HoldPlacedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
-        if (advance(event.accountId(), sequence, occurredAt)) {
+        addHold(event.accountId(), event.holdId(), event.amount(), event.reason(), event.expireTime(), sequence,
+                occurredAt);
+    }
+
+    private void addHold(String accountId, String holdId, Money amount, String reason, Instant expireTime,
+                         long sequence, Instant occurredAt) {
+        if (advance(accountId, sequence, occurredAt)) {
             jdbc.update("INSERT INTO account_hold (account_id, hold_id, amount, reason, expire_time, placed_sequence) "
                             + "VALUES (?, ?, ?, ?, ?, ?)",
-                    event.accountId(), event.holdId(), event.amount().amount(), event.reason(),
-                    event.expireTime() == null ? null : Timestamp.from(event.expireTime()), sequence);
+                    accountId, holdId, amount.amount(), reason,
+                    expireTime == null ? null : Timestamp.from(expireTime), sequence);
         }
     }
 
@@ -184,6 +194,37 @@ public class AccountViewProjection {
         return jdbc.update("UPDATE account_view SET last_sequence = ?, update_time = ? "
                         + "WHERE account_id = ? AND last_sequence < ?",
                 sequence, Timestamp.from(occurredAt), accountId, sequence) == 1;
+    }
+
+    @EventHandler
+    void on(TransferDebitReservedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        // The reservation is a hold whose id is the transfer id (as in the aggregate).
+        addHold(event.accountId(), event.transferId(), event.amount(), "transfer to " + event.targetAccountId(), null,
+                sequence, occurredAt);
+    }
+
+    @EventHandler
+    void on(TransferCreditedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
+    }
+
+    @EventHandler
+    void on(TransferDebitSettledEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        if (advance(event.accountId(), sequence, occurredAt)) {
+            jdbc.update("DELETE FROM account_hold WHERE account_id = ? AND hold_id = ?", event.accountId(),
+                    event.transferId());
+            jdbc.update("UPDATE account_view SET balance = ? WHERE account_id = ?", event.balanceAfter().amount(),
+                    event.accountId());
+        }
+    }
+
+    @EventHandler
+    void on(TransferReservationReleasedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        removeHold(event.accountId(), event.transferId(), sequence, occurredAt);
     }
 
     private void removeHold(String accountId, String holdId, long sequence, Instant occurredAt) {

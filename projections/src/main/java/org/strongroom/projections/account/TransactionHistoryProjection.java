@@ -1,5 +1,8 @@
 package org.strongroom.projections.account;
 
+import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -56,6 +59,28 @@ public class TransactionHistoryProjection {
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         record(event.accountId(), sequence, event.transactionId(), Direction.DEBIT, event.amount(),
                 event.balanceAfter(), event.counterparty(), requestId, channel, businessDate, occurredAt);
+    }
+
+    @EventHandler
+    void on(TransferCreditedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt,
+            @MetaDataValue(MetadataKeys.REQUEST_ID) String requestId,
+            @MetaDataValue(MetadataKeys.CHANNEL) String channel,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        record(event.accountId(), sequence, event.transferId(), Direction.CREDIT, event.amount(), event.balanceAfter(),
+                new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
+                occurredAt);
+    }
+
+    @EventHandler
+    void on(TransferDebitSettledEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt,
+            @MetaDataValue(MetadataKeys.REQUEST_ID) String requestId,
+            @MetaDataValue(MetadataKeys.CHANNEL) String channel,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        record(event.accountId(), sequence, event.transferId(), Direction.DEBIT, event.amount(), event.balanceAfter(),
+                new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
+                occurredAt);
     }
 
     private void record(String accountId, long sequence, String transactionId, Direction direction, Money amount,

@@ -9,9 +9,11 @@ public final class Projections {
     public static final String ACCOUNT_VIEW = "account-view";
     public static final String ACCOUNT_TRANSACTIONS = "account-transactions";
     public static final String APPROVAL_VIEW = "approval-view";
+    public static final String TRANSFER_VIEW = "transfer-view";
 
     /** Every projection an operator may rebuild. */
-    public static final List<String> ALL = List.of(CUSTOMER_VIEW, ACCOUNT_VIEW, ACCOUNT_TRANSACTIONS, APPROVAL_VIEW);
+    public static final List<String> ALL = List.of(CUSTOMER_VIEW, ACCOUNT_VIEW, ACCOUNT_TRANSACTIONS, APPROVAL_VIEW,
+            TRANSFER_VIEW);
 
     private Projections() {
     }

@@ -1,0 +1,201 @@
+package org.strongroom.gateway.payment;
+
+import io.grpc.stub.StreamObserver;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import org.axonframework.messaging.responsetypes.ResponseTypes;
+import org.axonframework.queryhandling.QueryGateway;
+import org.springframework.stereotype.Service;
+import org.strongroom.account.api.AccountDetails;
+import org.strongroom.account.api.AccountFieldRules;
+import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.grpc.Deadlines;
+import org.strongroom.gateway.grpc.Ids;
+import org.strongroom.gateway.grpc.MoneyMapper;
+import org.strongroom.gateway.grpc.PageTokens;
+import org.strongroom.gateway.grpc.ProtoTime;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
+import org.strongroom.gateway.projection.ProjectionBarrier;
+import org.strongroom.gateway.projection.ProjectionReads;
+import org.strongroom.gateway.security.DebitControls;
+import org.strongroom.gateway.security.ObjectAccess;
+import org.strongroom.gateway.security.PartnerScope;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Money;
+import org.strongroom.kernel.Violations;
+import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
+import org.strongroom.payment.api.TransferApi.TransferDetails;
+import org.strongroom.payment.api.TransferApi.TransferStatus;
+import org.strongroom.projections.api.AccountQueries.FindAccountQuery;
+import org.strongroom.projections.api.Projections;
+import org.strongroom.projections.api.TransferQueries.FindTransferQuery;
+import org.strongroom.projections.api.TransferQueries.ListTransfersQuery;
+import org.strongroom.projections.api.TransferQueries.TransferPage;
+import org.strongroom.projections.api.TransferQueries.TransferView;
+import org.strongroom.proto.payment.v1.GetTransferRequest;
+import org.strongroom.proto.payment.v1.GetTransferResponse;
+import org.strongroom.proto.payment.v1.ListTransfersRequest;
+import org.strongroom.proto.payment.v1.ListTransfersResponse;
+import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
+import org.strongroom.proto.payment.v1.Transfer;
+import org.strongroom.proto.payment.v1.TransferFundsRequest;
+import org.strongroom.proto.payment.v1.TransferFundsResponse;
+
+/** strongroom.payment.v1.PaymentService: transfers are requested here and carried out by the transfer process. */
+@Service
+public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBase {
+
+    static final int TRANSFERS_PAGE_DEFAULT = 20;
+    static final int TRANSFERS_PAGE_MAX = 100;
+    /** Time kept back from the caller's deadline to answer with the transfer as it stands. */
+    private static final long ANSWER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+
+    private final IdempotentExecutor idempotent;
+    private final CommandDispatcher commands;
+    private final QueryGateway queries;
+    private final ProjectionReads reads;
+    private final ProjectionBarrier barrier;
+    private final ObjectAccess access;
+    private final DebitControls controls;
+
+    public PaymentGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
+                              ProjectionReads reads, ProjectionBarrier barrier, ObjectAccess access,
+                              DebitControls controls) {
+        this.idempotent = idempotent;
+        this.commands = commands;
+        this.queries = queries;
+        this.reads = reads;
+        this.barrier = barrier;
+        this.access = access;
+        this.controls = controls;
+    }
+
+    @Override
+    public void transferFunds(TransferFundsRequest request, StreamObserver<TransferFundsResponse> response) {
+        String source = Ids.require("source_account_id", request.getSourceAccountId());
+        String target = Ids.require("target_account_id", request.getTargetAccountId());
+        access.requireAccount(source, PartnerScope.PAYMENTS_INITIATE);
+        Violations violations = new Violations();
+        Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
+        String reference = AccountFieldRules.checkText("reference", request.getReference(), violations);
+        if (source.equals(target)) {
+            violations.add("target_account_id", "must be another account than the source");
+        }
+        violations.throwIfAny();
+        // Any account of the bank may receive; one that does not exist is refused before anything is recorded.
+        account(target).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
+                "no such account", Map.of("target_account_id", target)));
+        String transferId = UUID.randomUUID().toString();
+        TransferFundsResponse requested = idempotent.execute(PaymentServiceGrpc.getTransferFundsMethod()
+                .getFullMethodName(), request, TransferFundsResponse.parser(), () -> {
+                    TransferDetails transfer = commands.create(new RequestTransferCommand(transferId, source, target,
+                            amount, reference, controls.channelLimits(), controls.roleLimits()), request.getRequestId());
+                    return new Effect<>(TransferFundsResponse.newBuilder().setTransfer(toProto(transfer)).build(),
+                            transferId);
+                });
+        // The transfer (the first one, on a retry) runs on: answer once it has ended, within the deadline.
+        reply(response, TransferFundsResponse.newBuilder()
+                .setTransfer(awaitEnd(requested.getTransfer().getTransferId(), requested.getTransfer())).build());
+    }
+
+    private Transfer awaitEnd(String transferId, Transfer asRequested) {
+        while (Deadlines.remainingNanos() > ANSWER_MARGIN_NANOS) {
+            Optional<TransferView> view = find(transferId);
+            if (view.isPresent() && view.get().transfer().status() != TransferStatus.PENDING) {
+                // Its last event handled by the account views too, so the caller reads the new balances.
+                barrier.await(view.get().lastPosition());
+                return toProto(view.get().transfer());
+            }
+            LockSupport.parkNanos(POLL_NANOS);
+        }
+        return find(transferId).map(view -> toProto(view.transfer())).orElse(asRequested);
+    }
+
+    @Override
+    public void getTransfer(GetTransferRequest request, StreamObserver<GetTransferResponse> response) {
+        String transferId = Ids.require("transfer_id", request.getTransferId());
+        TransferDetails transfer = find(transferId).map(TransferView::transfer)
+                .filter(this::visible)
+                .orElseThrow(() -> DomainException.notFound(ErrorReason.TRANSFER_NOT_FOUND, "no such transfer",
+                        Map.of("transfer_id", transferId)));
+        reply(response, GetTransferResponse.newBuilder().setTransfer(toProto(transfer)).build());
+    }
+
+    @Override
+    public void listTransfers(ListTransfersRequest request, StreamObserver<ListTransfersResponse> response) {
+        String accountId = Ids.require("account_id", request.getAccountId());
+        access.requireAccount(accountId, PartnerScope.TRANSACTIONS_READ);
+        account(accountId).orElseThrow(() -> ObjectAccess.accountNotFound(accountId));
+        int pageSize = PageTokens.pageSize(request.getPageSize(), TRANSFERS_PAGE_DEFAULT, TRANSFERS_PAGE_MAX);
+        String list = "transfers:" + accountId;
+        long before = PageTokens.decodePosition(list, request.getPageToken(), Long.MAX_VALUE);
+        reads.requireServing(Projections.TRANSFER_VIEW);
+        TransferPage page = queries.query(new ListTransfersQuery(accountId, before, pageSize), TransferPage.class)
+                .join();
+        ListTransfersResponse.Builder answer = ListTransfersResponse.newBuilder();
+        page.transfers().forEach(transfer -> answer.addTransfers(toProto(transfer)));
+        if (page.more()) {
+            answer.setNextPageToken(PageTokens.encode(list, Long.toString(page.lastPosition())));
+        }
+        reply(response, answer.build());
+    }
+
+    /** A transfer is visible to whoever may read its source's or its target's transactions. */
+    private boolean visible(TransferDetails transfer) {
+        for (String accountId : new String[] {transfer.sourceAccountId(), transfer.targetAccountId()}) {
+            try {
+                access.requireAccount(accountId, PartnerScope.TRANSACTIONS_READ);
+                return true;
+            } catch (DomainException refused) {
+                // try the other side
+            }
+        }
+        return false;
+    }
+
+    private Optional<TransferView> find(String transferId) {
+        reads.requireServing(Projections.TRANSFER_VIEW);
+        return queries.query(new FindTransferQuery(transferId), ResponseTypes.optionalInstanceOf(TransferView.class))
+                .join();
+    }
+
+    private Optional<AccountDetails> account(String accountId) {
+        reads.requireServing(Projections.ACCOUNT_VIEW);
+        return queries.query(new FindAccountQuery(accountId), ResponseTypes.optionalInstanceOf(AccountDetails.class))
+                .join();
+    }
+
+    static Transfer toProto(TransferDetails transfer) {
+        Transfer.Builder builder = Transfer.newBuilder()
+                .setTransferId(transfer.transferId())
+                .setSourceAccountId(transfer.sourceAccountId())
+                .setTargetAccountId(transfer.targetAccountId())
+                .setAmount(MoneyMapper.toProto(transfer.amount()))
+                .setReference(transfer.reference())
+                .setStatus(switch (transfer.status()) {
+                    case PENDING -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_PENDING;
+                    case COMPLETED -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_COMPLETED;
+                    case FAILED -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_FAILED;
+                })
+                .setRequestTime(ProtoTime.toProto(transfer.requestTime()))
+                .setUpdateTime(ProtoTime.toProto(transfer.updateTime()));
+        if (transfer.failureReason() != null) {
+            builder.setFailureReason(transfer.failureReason());
+        }
+        if (transfer.failureMessage() != null) {
+            builder.setFailureMessage(transfer.failureMessage());
+        }
+        return builder.build();
+    }
+
+    private static <R> void reply(StreamObserver<R> response, R answer) {
+        response.onNext(answer);
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,187 @@
+package org.strongroom.gateway.payment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.strongroom.gateway.GrpcErrors.assertError;
+
+import io.grpc.Status;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.strongroom.gateway.AccountFixtures;
+import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
+import org.strongroom.proto.account.v1.Account;
+import org.strongroom.proto.account.v1.AccountProduct;
+import org.strongroom.proto.account.v1.CloseAccountRequest;
+import org.strongroom.proto.account.v1.CounterpartyType;
+import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.account.v1.ListTransactionsRequest;
+import org.strongroom.proto.account.v1.OpenAccountRequest;
+import org.strongroom.proto.payment.v1.GetTransferRequest;
+import org.strongroom.proto.payment.v1.ListTransfersRequest;
+import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
+import org.strongroom.proto.payment.v1.Transfer;
+import org.strongroom.proto.payment.v1.TransferFundsRequest;
+import org.strongroom.proto.payment.v1.TransferStatus;
+
+/** Transfers over gRPC: completion, every compensation, idempotency, ownership, and conservation under load. */
+class PaymentServiceTest extends NodeTest {
+
+    private AccountFixtures fixtures() {
+        return new AccountFixtures(channel());
+    }
+
+    private Account account(String accountId) {
+        return fixtures().accounts().getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build())
+                .getAccount();
+    }
+
+    private PaymentServiceGrpc.PaymentServiceBlockingStub payments() {
+        return as(PaymentServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller())
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    private static TransferFundsRequest transfer(String source, String target, long euros) {
+        return TransferFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                .setSourceAccountId(source).setTargetAccountId(target).setAmount(AccountFixtures.eur(euros, 0))
+                .setReference("rent November").build();
+    }
+
+    @Test
+    void aTransferCompletesAndShowsOnBothStatements() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(10);
+        Transfer done = payments().transferFunds(transfer(source, target, 40)).getTransfer();
+        assertThat(done.getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_COMPLETED);
+        // Answered once done, so the balances read next are the new ones.
+        assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(60, 0));
+        assertThat(account(source).getAvailable()).isEqualTo(AccountFixtures.eur(60, 0));
+        assertThat(account(target).getBalance()).isEqualTo(AccountFixtures.eur(50, 0));
+        for (String accountId : List.of(source, target)) {
+            var statement = fixtures().accounts().listTransactions(ListTransactionsRequest.newBuilder()
+                    .setAccountId(accountId).build()).getTransactionsList();
+            assertThat(statement.get(0).getTransactionId()).isEqualTo(done.getTransferId());
+            assertThat(statement.get(0).getCounterparty().getType())
+                    .isEqualTo(CounterpartyType.COUNTERPARTY_TYPE_TRANSFER);
+        }
+        assertThat(payments().listTransfers(ListTransfersRequest.newBuilder().setAccountId(target).build())
+                .getTransfersList()).extracting(Transfer::getTransferId).containsExactly(done.getTransferId());
+        assertThat(payments().getTransfer(GetTransferRequest.newBuilder().setTransferId(done.getTransferId())
+                .build()).getTransfer()).isEqualTo(done);
+    }
+
+    @Test
+    void aRetryWithTheSameRequestIdIsTheSameTransfer() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        TransferFundsRequest request = transfer(source, target, 30);
+        Transfer first = payments().transferFunds(request).getTransfer();
+        Transfer again = payments().transferFunds(request).getTransfer();
+        assertThat(again.getTransferId()).isEqualTo(first.getTransferId());
+        assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(70, 0));
+        assertError(() -> payments().transferFunds(request.toBuilder().setAmount(AccountFixtures.eur(31, 0)).build()),
+                Status.Code.ALREADY_EXISTS, "REQUEST_ID_REUSED");
+    }
+
+    @Test
+    void insufficientFundsFailTheTransferAndMoveNothing() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        Transfer failed = payments().transferFunds(transfer(source, target, 101)).getTransfer();
+        assertThat(failed.getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_FAILED);
+        assertThat(failed.getFailureReason()).isEqualTo("INSUFFICIENT_FUNDS");
+        assertThat(account(source).getAvailable()).isEqualTo(AccountFixtures.eur(100, 0));
+        assertThat(account(target).getBalance()).isEqualTo(AccountFixtures.eur(0, 0));
+    }
+
+    @Test
+    void aClosedTargetRefusesAndTheReservationIsReleased() {
+        String source = fixtures().fundedAccount(100);
+        String customer = fixtures().customer();
+        String target = fixtures().accounts().openAccount(OpenAccountRequest.newBuilder()
+                .setRequestId(UUID.randomUUID().toString()).setCustomerId(customer).setCurrencyCode("EUR")
+                .setProduct(AccountProduct.ACCOUNT_PRODUCT_SAVINGS).build()).getAccount().getAccountId();
+        fixtures().accounts().closeAccount(CloseAccountRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                .setAccountId(target).build());
+        Transfer failed = payments().transferFunds(transfer(source, target, 20)).getTransfer();
+        assertThat(failed.getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_FAILED);
+        assertThat(failed.getFailureReason()).isEqualTo("ACCOUNT_CLOSED");
+        assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(100, 0));
+        assertThat(account(source).getAvailable()).isEqualTo(AccountFixtures.eur(100, 0));
+        assertThat(account(source).getHoldsList()).isEmpty();
+    }
+
+    @Test
+    void anotherCurrencyIsRefusedByTheTarget() {
+        String source = fixtures().fundedAccount(100);
+        String customer = fixtures().customer();
+        String usd = fixtures().accounts().openAccount(OpenAccountRequest.newBuilder()
+                .setRequestId(UUID.randomUUID().toString()).setCustomerId(customer).setCurrencyCode("USD")
+                .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).build()).getAccount().getAccountId();
+        Transfer failed = payments().transferFunds(transfer(source, usd, 20)).getTransfer();
+        assertThat(failed.getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_FAILED);
+        assertThat(failed.getFailureReason()).isEqualTo("CURRENCY_MISMATCH");
+        assertThat(account(source).getAvailable()).isEqualTo(AccountFixtures.eur(100, 0));
+    }
+
+    @Test
+    void aCustomerPaysFromItsOwnAccountsOnlyToAnyAccount() {
+        String mine = fixtures().fundedAccount(100);
+        String theirs = fixtures().fundedAccount(100);
+        String me = account(mine).getCustomerId();
+        var phone = as(PaymentServiceGrpc.newBlockingStub(channel()), TestTokens.customer(me, "MOBILE"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertThat(phone.transferFunds(transfer(mine, theirs, 10)).getTransfer().getStatus())
+                .isEqualTo(TransferStatus.TRANSFER_STATUS_COMPLETED);
+        assertError(() -> phone.transferFunds(transfer(theirs, mine, 10)), Status.Code.NOT_FOUND, "ACCOUNT_NOT_FOUND");
+        assertError(() -> phone.listTransfers(ListTransfersRequest.newBuilder().setAccountId(theirs).build()),
+                Status.Code.NOT_FOUND, "ACCOUNT_NOT_FOUND");
+        assertThat(account(theirs).getBalance()).isEqualTo(AccountFixtures.eur(110, 0));
+        assertError(() -> payments().transferFunds(transfer(mine, UUID.randomUUID().toString(), 1)),
+                Status.Code.NOT_FOUND, "ACCOUNT_NOT_FOUND");
+        assertError(() -> payments().transferFunds(transfer(mine, mine, 1)), Status.Code.INVALID_ARGUMENT,
+                "INVALID_FIELD");
+    }
+
+    @Test
+    void concurrentTransfersConserveMoneyAndNeverOverdraw() throws Exception {
+        int accounts = 5;
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < accounts; i++) {
+            ids.add(fixtures().fundedAccount(100));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        try {
+            List<Future<Transfer>> results = new ArrayList<>();
+            Random random = new Random(7);
+            for (int i = 0; i < 60; i++) {
+                int from = random.nextInt(accounts);
+                int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+                long euros = 1 + random.nextInt(60);
+                results.add(pool.submit(() -> payments().transferFunds(transfer(ids.get(from), ids.get(to), euros))
+                        .getTransfer()));
+            }
+            for (Future<Transfer> result : results) {
+                assertThat(result.get(60, TimeUnit.SECONDS).getStatus()).isIn(TransferStatus.TRANSFER_STATUS_COMPLETED,
+                        TransferStatus.TRANSFER_STATUS_FAILED);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        for (String id : ids) {
+            Account account = account(id);
+            assertThat(account.getBalance().getUnits()).isGreaterThanOrEqualTo(0);
+            assertThat(account.getHoldsList()).isEmpty();
+            total = total.add(BigDecimal.valueOf(account.getBalance().getUnits()));
+        }
+        assertThat(total).isEqualByComparingTo("500");
+    }
+}
