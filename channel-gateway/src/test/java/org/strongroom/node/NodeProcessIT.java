@@ -39,6 +39,8 @@ import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.account.v1.FreezeAccountRequest;
 import org.strongroom.proto.account.v1.FreezeScope;
 import org.strongroom.proto.account.v1.GetAccountRequest;
+import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
+import org.strongroom.proto.payment.v1.TransferFundsRequest;
 import org.strongroom.proto.account.v1.UnfreezeAccountRequest;
 import org.strongroom.proto.account.v1.OpenAccountRequest;
 import org.strongroom.proto.account.v1.PlaceHoldRequest;
@@ -132,6 +134,96 @@ class NodeProcessIT {
                 StandardCharsets.UTF_8);
         assertThat(shutdownLog).as("quiet shutdown").doesNotContain(" ERROR ").doesNotContain("\tat ")
                 .doesNotContainPattern("[A-Za-z]+Exception[:\\s]");
+    }
+
+    @Test
+    void transfersInterruptedBySigkillFinishAfterTheRestartWithoutCreatingOrLosingMoney() throws Exception {
+        Ports ports = Ports.free();
+        Path dataDir = workDir.resolve("var");
+        int accounts = 4;
+        List<String> ids = new ArrayList<>();
+        List<TransferFundsRequest> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        Process first = startNode(dataDir, ports, "transfers-first.log");
+        try (Client client = new Client(ports.grpc(), dataDir)) {
+            client.awaitServing();
+            for (int i = 0; i < accounts; i++) {
+                String customerId = client.customers().registerCustomer(registration("doc-t" + i, "req-t" + i)
+                        .build()).getCustomer().getCustomerId();
+                String accountId = client.accounts().openAccount(OpenAccountRequest.newBuilder()
+                        .setRequestId("open-t" + i).setCustomerId(customerId)
+                        .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
+                        .getAccount().getAccountId();
+                client.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(1000, 0)));
+                ids.add(accountId);
+            }
+            // Two clients send transfers until the node is killed under them.
+            java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(2);
+            java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+            for (int c = 0; c < 2; c++) {
+                int client_ = c;
+                senders.submit(() -> {
+                    java.util.Random random = new java.util.Random(client_);
+                    for (int n = 0; sending.get(); n++) {
+                        int from = random.nextInt(accounts);
+                        int to = (from + 1 + random.nextInt(accounts - 1)) % accounts;
+                        TransferFundsRequest request = TransferFundsRequest.newBuilder()
+                                .setRequestId("t-" + client_ + "-" + n).setSourceAccountId(ids.get(from))
+                                .setTargetAccountId(ids.get(to)).setAmount(AccountFixtures.eur(1 + random.nextInt(300), 0))
+                                .setReference("crash drill").build();
+                        sent.add(request);
+                        try {
+                            client.payments().transferFunds(request);
+                        } catch (io.grpc.StatusRuntimeException e) {
+                            return; // the node died under the call: it is retried after the restart
+                        }
+                    }
+                });
+            }
+            Thread.sleep(3000);
+            first.destroyForcibly(); // SIGKILL, with transfers at every step
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            sending.set(false);
+            senders.shutdown();
+            assertThat(senders.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(sent).hasSizeGreaterThan(5);
+
+        Process second = startNode(dataDir, ports, "transfers-second.log");
+        try (Client client = new Client(ports.grpc(), dataDir)) {
+            client.awaitServing();
+            // Clients retry with the same request ids: each transfer happens once and ends.
+            for (TransferFundsRequest request : sent) {
+                org.strongroom.proto.payment.v1.Transfer transfer = client.payments().transferFunds(request)
+                        .getTransfer();
+                Instant giveUp = Instant.now().plusSeconds(30);
+                while (transfer.getStatus() == org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_PENDING
+                        && Instant.now().isBefore(giveUp)) {
+                    Thread.sleep(100);
+                    transfer = client.payments().getTransfer(org.strongroom.proto.payment.v1.GetTransferRequest
+                            .newBuilder().setTransferId(transfer.getTransferId()).build()).getTransfer();
+                }
+                assertThat(transfer.getStatus()).as("transfer %s ended", request.getRequestId())
+                        .isIn(org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_COMPLETED,
+                                org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_FAILED);
+            }
+            long total = 0;
+            for (String accountId : ids) {
+                Account account = client.accounts().getAccount(GetAccountRequest.newBuilder().setAccountId(accountId)
+                        .build()).getAccount();
+                assertThat(account.getHoldsList()).as("no reservation left behind").isEmpty();
+                assertThat(account.getBalance().getUnits()).as("never overdrawn").isGreaterThanOrEqualTo(0);
+                total += account.getBalance().getUnits();
+            }
+            assertThat(total).as("no money created or lost").isEqualTo(1000L * accounts);
+        }
+        assertThat(eventsOfType(ports, "TransferDebitSettledEvent")).as("one settlement per completed transfer")
+                .isEqualTo(eventsOfType(ports, "TransferCompletedEvent"));
+        assertThat(eventsOfType(ports, "TransferCreditedEvent")).as("one credit per completed transfer")
+                .isEqualTo(eventsOfType(ports, "TransferCompletedEvent"));
+        assertThat(eventsOfType(ports, "TransferRequestedEvent")).as("one record per request id")
+                .isEqualTo(eventsOfType(ports, "TransferCompletedEvent") + eventsOfType(ports, "TransferFailedEvent"));
+        second.destroy();
+        assertThat(second.waitFor(60, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test
@@ -419,6 +511,12 @@ class NodeProcessIT {
 
         AccountServiceGrpc.AccountServiceBlockingStub accounts() {
             return AccountServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(teller()))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS);
+        }
+
+        PaymentServiceGrpc.PaymentServiceBlockingStub payments() {
+            return PaymentServiceGrpc.newBlockingStub(channel)
                     .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(teller()))
                     .withDeadlineAfter(30, TimeUnit.SECONDS);
         }
