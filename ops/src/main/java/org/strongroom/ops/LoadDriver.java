@@ -28,6 +28,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.payment.v1.GetTransferRequest;
+import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
+import org.strongroom.proto.payment.v1.Transfer;
+import org.strongroom.proto.payment.v1.TransferFundsRequest;
+import org.strongroom.proto.payment.v1.TransferStatus;
 import org.strongroom.proto.account.v1.Counterparty;
 import org.strongroom.proto.account.v1.CounterpartyType;
 import org.strongroom.proto.account.v1.DepositFundsRequest;
@@ -40,9 +45,10 @@ import org.strongroom.proto.customer.v1.IdentityDocumentType;
 import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
 
 /**
- * End-to-end load over real gRPC: C clients send deposits and withdrawals (amounts in whole cents) to N
- * accounts for a fixed time. Every acknowledged movement is counted; at the end the balances read back
- * must equal opening + acknowledged deposits - acknowledged withdrawals, and none may be negative.
+ * End-to-end load over real gRPC: C clients send deposits and withdrawals ({@code --mix movements}) or
+ * transfers between the accounts ({@code --mix transfers}), amounts in whole cents, to N accounts for a
+ * fixed time. Every acknowledged movement is counted; at the end the balances read back must equal the
+ * openings plus what was acknowledged, none may be negative, and transfers must not change the total.
  */
 final class LoadDriver {
 
@@ -58,6 +64,12 @@ final class LoadDriver {
         int accountCount = options.number("accounts", 32);
         int seconds = options.number("seconds", 30);
         long seed = options.number("seed", 1);
+        String mix = options.text("mix", "movements");
+        if (!mix.equals("movements") && !mix.equals("transfers")) {
+            System.err.println("--mix is movements (deposits and withdrawals) or transfers (between the accounts)");
+            return 2;
+        }
+        boolean transfers = mix.equals("transfers");
 
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
@@ -73,6 +85,8 @@ final class LoadDriver {
             var interceptor = MetadataUtils.newAttachHeadersInterceptor(headers);
             var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
             var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
+            var payments = PaymentServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
+            List<String> pending = java.util.Collections.synchronizedList(new ArrayList<>());
 
             String run = UUID.randomUUID().toString().substring(0, 8);
             List<String> ids = new ArrayList<>();
@@ -116,6 +130,19 @@ final class LoadDriver {
                         String requestId = "load-" + run + "-" + client + "-" + count;
                         long begin = System.nanoTime();
                         try {
+                            if (transfers) {
+                                String payee = ids.get((ids.indexOf(accountId) + 1 + random.nextInt(ids.size() - 1))
+                                        % ids.size());
+                                Transfer transfer = payments.withDeadlineAfter(10, TimeUnit.SECONDS)
+                                        .transferFunds(TransferFundsRequest.newBuilder().setRequestId(requestId)
+                                                .setSourceAccountId(accountId).setTargetAccountId(payee)
+                                                .setAmount(cents(amount)).setReference("load " + run).build())
+                                        .getTransfer();
+                                String outcome = settle(transfer, expected, pending);
+                                outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+                                samples[count++] = System.nanoTime() - begin;
+                                continue;
+                            }
                             if (deposit) {
                                 accounts.withDeadlineAfter(10, TimeUnit.SECONDS).depositFunds(DepositFundsRequest
                                         .newBuilder().setRequestId(requestId).setAccountId(accountId)
@@ -146,27 +173,84 @@ final class LoadDriver {
 
             long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             int anomalies = 0;
+            // Transfers still running when answered finish on their own: wait for each to end.
+            for (String transferId : List.copyOf(pending)) {
+                Transfer transfer = null;
+                long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                while (System.nanoTime() < giveUp) {
+                    transfer = payments.withDeadlineAfter(10, TimeUnit.SECONDS).getTransfer(GetTransferRequest
+                            .newBuilder().setTransferId(transferId).build()).getTransfer();
+                    if (transfer.getStatus() != TransferStatus.TRANSFER_STATUS_PENDING) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                if (settle(transfer, expected, null).equals("PENDING")) {
+                    anomalies++;
+                    System.out.printf("ANOMALY transfer %s did not end%n", transferId);
+                }
+            }
+            long total = 0;
             for (String accountId : ids) {
                 Money balance = accounts.withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build())
                         .getAccount().getBalance();
                 long actual = balance.getUnits() * 100 + balance.getNanos() / 10_000_000;
+                total += actual;
                 if (actual != expected.get(accountId).get() || actual < 0) {
                     anomalies++;
                     System.out.printf("ANOMALY account %s: balance %d cents, expected %d%n", accountId, actual,
                             expected.get(accountId).get());
                 }
             }
+            if (total != OPENING_CENTS * ids.size() + (transfers ? 0 : netMovements(expected, ids))) {
+                anomalies++;
+                System.out.printf("ANOMALY total %d cents%n", total);
+            }
             System.out.printf("outcomes: %s%n", outcomes);
             System.out.printf("latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n", percentile(latencies, 50),
                     percentile(latencies, 95), percentile(latencies, 99), percentile(latencies, 100));
-            System.out.printf("load: clients=%d accounts=%d seconds=%.1f requests=%d throughput=%.1f/s "
-                            + "acknowledged=%d anomalies=%d%n", clients, accountCount, elapsed, latencies.length,
-                    latencies.length / elapsed, outcomes.getOrDefault("OK", new LongAdder()).sum(), anomalies);
+            long acknowledged = outcomes.getOrDefault(transfers ? "COMPLETED" : "OK", new LongAdder()).sum();
+            System.out.printf("load: mix=%s clients=%d accounts=%d seconds=%.1f requests=%d throughput=%.1f/s "
+                            + "acknowledged=%d anomalies=%d%n", mix, clients, accountCount, elapsed, latencies.length,
+                    latencies.length / elapsed, acknowledged, anomalies);
             return anomalies == 0 ? 0 : 1;
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * Books a transfer's outcome into the expected balances (a completed one moves the amount) and names
+     * it; a pending one is remembered to be checked when it ends.
+     */
+    private static String settle(Transfer transfer, Map<String, AtomicLong> expected, List<String> pending) {
+        switch (transfer.getStatus()) {
+            case TRANSFER_STATUS_COMPLETED -> {
+                long cents = transfer.getAmount().getUnits() * 100 + transfer.getAmount().getNanos() / 10_000_000;
+                expected.get(transfer.getSourceAccountId()).addAndGet(-cents);
+                expected.get(transfer.getTargetAccountId()).addAndGet(cents);
+                return "COMPLETED";
+            }
+            case TRANSFER_STATUS_FAILED -> {
+                return "FAILED/" + transfer.getFailureReason();
+            }
+            default -> {
+                if (pending != null) {
+                    pending.add(transfer.getTransferId());
+                }
+                return "PENDING";
+            }
+        }
+    }
+
+    /** What deposits and withdrawals added to the accounts in all (their expected balances less the openings). */
+    private static long netMovements(Map<String, AtomicLong> expected, List<String> ids) {
+        long net = 0;
+        for (String id : ids) {
+            net += expected.get(id).get() - OPENING_CENTS;
+        }
+        return net;
     }
 
     private static double percentile(long[] sorted, int percent) {
