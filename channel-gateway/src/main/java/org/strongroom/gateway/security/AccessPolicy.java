@@ -9,6 +9,7 @@ import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
 import org.strongroom.proto.audit.v1.AuditServiceGrpc;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.ledger.v1.LedgerServiceGrpc;
 import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
 import org.strongroom.proto.teller.v1.TellerServiceGrpc;
 
@@ -38,6 +39,8 @@ public final class AccessPolicy {
     private static final Set<Role> ONBOARDING = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.SYSTEM);
     /** Branch staff requesting changes that a supervisor must approve (maker-checker). */
     private static final Set<Role> BRANCH_STAFF = EnumSet.of(Role.TELLER, Role.SUPERVISOR);
+    /** The bank's own books: aggregated, no personal data beyond ids. */
+    private static final Set<Role> LEDGER_READERS = EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM);
     private static final Set<Role> BRANCH_STAFF_AND_AUDITORS = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.AUDITOR);
 
     private static final Map<String, Set<Role>> RULES = Map.ofEntries(
@@ -57,6 +60,9 @@ public final class AccessPolicy {
             rule(AccountServiceGrpc.getChangeOverdraftLimitMethod().getFullMethodName(), BRANCH_STAFF),
             rule(AccountServiceGrpc.getCloseAccountMethod().getFullMethodName(), SERVICING),
             rule(PaymentServiceGrpc.getTransferFundsMethod().getFullMethodName(), PAYERS),
+            rule(LedgerServiceGrpc.getListJournalEntriesMethod().getFullMethodName(), LEDGER_READERS),
+            rule(LedgerServiceGrpc.getListLedgerBalancesMethod().getFullMethodName(), LEDGER_READERS),
+            rule(LedgerServiceGrpc.getGetTrialBalanceMethod().getFullMethodName(), LEDGER_READERS),
             rule(PaymentServiceGrpc.getGetTransferMethod().getFullMethodName(), ACCOUNT_READERS),
             rule(PaymentServiceGrpc.getListTransfersMethod().getFullMethodName(), ACCOUNT_READERS),
             rule(TellerServiceGrpc.getOpenTillMethod().getFullMethodName(), BRANCH_STAFF),

@@ -10,10 +10,11 @@ public final class Projections {
     public static final String ACCOUNT_TRANSACTIONS = "account-transactions";
     public static final String APPROVAL_VIEW = "approval-view";
     public static final String TRANSFER_VIEW = "transfer-view";
+    public static final String GENERAL_LEDGER = "general-ledger";
 
     /** Every projection an operator may rebuild. */
     public static final List<String> ALL = List.of(CUSTOMER_VIEW, ACCOUNT_VIEW, ACCOUNT_TRANSACTIONS, APPROVAL_VIEW,
-            TRANSFER_VIEW);
+            TRANSFER_VIEW, GENERAL_LEDGER);
 
     private Projections() {
     }

@@ -1,0 +1,254 @@
+package org.strongroom.projections.ledger;
+
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.axonframework.config.ProcessingGroup;
+import org.axonframework.eventhandling.EventHandler;
+import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ResetHandler;
+import org.axonframework.messaging.annotation.MetaDataValue;
+import org.axonframework.queryhandling.QueryHandler;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.strongroom.account.api.AccountEvents.AccountOpenedEvent;
+import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
+import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
+import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountProduct;
+import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.CounterpartyType;
+import org.strongroom.kernel.MetadataKeys;
+import org.strongroom.kernel.Money;
+import org.strongroom.projections.api.LedgerQueries.JournalEntry;
+import org.strongroom.projections.api.LedgerQueries.JournalLine;
+import org.strongroom.projections.api.LedgerQueries.JournalPage;
+import org.strongroom.projections.api.LedgerQueries.LedgerBalance;
+import org.strongroom.projections.api.LedgerQueries.LedgerBalancesQuery;
+import org.strongroom.projections.api.LedgerQueries.ListJournalEntriesQuery;
+import org.strongroom.projections.api.LedgerAccounts;
+import org.strongroom.projections.api.Projections;
+import org.strongroom.teller.api.TillApi.CashCounterpartyType;
+import org.strongroom.teller.api.TillApi.CashDirection;
+import org.strongroom.teller.api.TillApi.TillCashMovedEvent;
+import org.strongroom.teller.api.TillApi.TillClosedEvent;
+import org.strongroom.teller.api.TillApi.TillOpenedEvent;
+
+/**
+ * The general ledger: one balanced journal entry per monetary event, on the chart of
+ * {@link LedgerAccounts}. Customer balances change exactly when their control account does, so the
+ * control accounts equal the sum of the customer balances; a transfer crosses {@link LedgerAccounts#TRANSIT}
+ * between the target's credit and the source's settlement. A till's cash movements with a customer are
+ * posted from the account's side (one entry per movement, not two).
+ */
+@Component
+@ProcessingGroup(Projections.GENERAL_LEDGER)
+public class GeneralLedgerProjection {
+
+    private final JdbcTemplate jdbc;
+
+    public GeneralLedgerProjection(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** One side of a journal entry. */
+    private record Line(String ledgerAccount, String direction, Money amount) {
+    }
+
+    private static Line debit(String ledgerAccount, Money amount) {
+        return new Line(ledgerAccount, "DEBIT", amount);
+    }
+
+    private static Line credit(String ledgerAccount, Money amount) {
+        return new Line(ledgerAccount, "CREDIT", amount);
+    }
+
+    @EventHandler
+    void on(AccountOpenedEvent event) {
+        jdbc.update("INSERT INTO ledger_deposit_account (account_id, product, currency_code) VALUES (?, ?, ?) "
+                + "ON CONFLICT (account_id) DO NOTHING", event.accountId(), event.product().name(), event.currencyCode());
+    }
+
+    @EventHandler
+    void on(FundsDepositedEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        post(message, event.accountId(), "deposit from " + describe(event.counterparty()), businessDate,
+                debit(source(event.counterparty()), event.amount()),
+                credit(depositsOf(event.accountId()), event.amount()));
+    }
+
+    @EventHandler
+    void on(FundsWithdrawnEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        post(message, event.accountId(), "withdrawal to " + describe(event.counterparty()), businessDate,
+                debit(depositsOf(event.accountId()), event.amount()),
+                credit(source(event.counterparty()), event.amount()));
+    }
+
+    @EventHandler
+    void on(TransferCreditedEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        post(message, event.accountId(), "transfer " + event.transferId() + " credited", businessDate,
+                debit(LedgerAccounts.TRANSIT, event.amount()),
+                credit(depositsOf(event.accountId()), event.amount()));
+    }
+
+    @EventHandler
+    void on(TransferDebitSettledEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        post(message, event.accountId(), "transfer " + event.transferId() + " settled", businessDate,
+                debit(depositsOf(event.accountId()), event.amount()),
+                credit(LedgerAccounts.TRANSIT, event.amount()));
+    }
+
+    @EventHandler
+    void on(TillOpenedEvent event, EventMessage<?> message) {
+        post(message, event.tillId(), "till float from the vault", event.businessDate().toString(),
+                debit(LedgerAccounts.TILL_CASH, event.openingFloat()),
+                credit(LedgerAccounts.VAULT_CASH, event.openingFloat()));
+    }
+
+    @EventHandler
+    void on(TillCashMovedEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        if (event.counterpartyType() != CashCounterpartyType.VAULT) {
+            return; // customer cash is posted by the account's event; till to till stays in till cash
+        }
+        boolean in = event.direction() == CashDirection.IN;
+        post(message, event.tillId(), in ? "cash from the vault" : "cash to the vault", businessDate,
+                debit(in ? LedgerAccounts.TILL_CASH : LedgerAccounts.VAULT_CASH, event.amount()),
+                credit(in ? LedgerAccounts.VAULT_CASH : LedgerAccounts.TILL_CASH, event.amount()));
+    }
+
+    @EventHandler
+    void on(TillClosedEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        // The counted cash returns to the vault; the difference to what the till should hold is over/short.
+        post(message, event.tillId(), "till closed", businessDate,
+                debit(LedgerAccounts.VAULT_CASH, event.counted()),
+                credit(LedgerAccounts.TILL_CASH, event.expected()),
+                event.variance().isNegative()
+                        ? debit(LedgerAccounts.CASH_OVER_SHORT, Money.zero(event.variance().currency()).minus(event.variance()))
+                        : credit(LedgerAccounts.CASH_OVER_SHORT, event.variance()));
+    }
+
+    private static String source(Counterparty counterparty) {
+        return switch (counterparty.type()) {
+            case EXTERNAL_CLEARING -> LedgerAccounts.EXTERNAL_CLEARING;
+            case TILL -> LedgerAccounts.TILL_CASH;
+            case TRANSFER -> LedgerAccounts.TRANSIT;
+        };
+    }
+
+    private static String describe(Counterparty counterparty) {
+        return counterparty.type() == CounterpartyType.TILL ? "till " + counterparty.reference()
+                : counterparty.type().name().toLowerCase().replace('_', ' ') + " " + counterparty.reference();
+    }
+
+    private String depositsOf(String accountId) {
+        String product = jdbc.queryForObject("SELECT product FROM ledger_deposit_account WHERE account_id = ?",
+                String.class, accountId);
+        return LedgerAccounts.deposits(AccountProduct.valueOf(product));
+    }
+
+    /** Records the entry once (a redelivered event finds it), dropping zero lines; refuses an unbalanced one. */
+    private void post(EventMessage<?> message, String subjectId, String description, String businessDate,
+                      Line... lines) {
+        List<Line> posted = new ArrayList<>();
+        Map<String, java.math.BigDecimal> net = new LinkedHashMap<>();
+        for (Line line : lines) {
+            if (line.amount().isZero()) {
+                continue;
+            }
+            posted.add(line);
+            java.math.BigDecimal signed = line.direction().equals("DEBIT") ? line.amount().amount()
+                    : line.amount().amount().negate();
+            net.merge(line.amount().currency().getCurrencyCode(), signed, java.math.BigDecimal::add);
+        }
+        if (net.values().stream().anyMatch(sum -> sum.signum() != 0)) {
+            throw new IllegalStateException("unbalanced journal entry for event " + message.getIdentifier() + ": " + net);
+        }
+        if (posted.isEmpty()) {
+            return;
+        }
+        String type = message.getPayloadType().getSimpleName();
+        int inserted = jdbc.update("INSERT INTO journal_entry (entry_position, event_id, event_type, subject_id, "
+                        + "description, business_date, create_time) SELECT e.global_index, ?, ?, ?, ?, ?, ? "
+                        + "FROM domain_event_entry e WHERE e.event_identifier = ? ON CONFLICT (entry_position) DO NOTHING",
+                message.getIdentifier(), type, subjectId, description,
+                businessDate == null ? null : LocalDate.parse(businessDate), Timestamp.from(message.getTimestamp()),
+                message.getIdentifier());
+        if (inserted == 0) {
+            return;
+        }
+        int number = 0;
+        for (Line line : posted) {
+            jdbc.update("INSERT INTO journal_line (entry_position, line_number, ledger_account, direction, amount, "
+                            + "currency_code) SELECT entry_position, ?, ?, ?, ?, ? FROM journal_entry WHERE event_id = ?",
+                    ++number, line.ledgerAccount(), line.direction(), line.amount().amount(),
+                    line.amount().currency().getCurrencyCode(), message.getIdentifier());
+        }
+    }
+
+    @ResetHandler
+    void reset() {
+        jdbc.update("DELETE FROM journal_line");
+        jdbc.update("DELETE FROM journal_entry");
+        jdbc.update("DELETE FROM ledger_deposit_account");
+    }
+
+    @QueryHandler
+    public List<LedgerBalance> handle(LedgerBalancesQuery query) {
+        return jdbc.query("SELECT ledger_account, currency_code, "
+                        + "COALESCE(SUM(amount) FILTER (WHERE direction = 'DEBIT'), 0) AS debits, "
+                        + "COALESCE(SUM(amount) FILTER (WHERE direction = 'CREDIT'), 0) AS credits "
+                        + "FROM journal_line GROUP BY ledger_account, currency_code ORDER BY ledger_account, currency_code",
+                (rs, n) -> new LedgerBalance(rs.getString("ledger_account"), rs.getString("currency_code"),
+                        rs.getBigDecimal("debits"), rs.getBigDecimal("credits")));
+    }
+
+    @QueryHandler
+    public JournalPage handle(ListJournalEntriesQuery query) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM journal_entry j WHERE j.entry_position < ?");
+        List<Object> args = new ArrayList<>(List.of(query.beforePosition()));
+        if (query.subjectId() != null) {
+            sql.append(" AND j.subject_id = ?");
+            args.add(query.subjectId());
+        }
+        if (query.ledgerAccount() != null) {
+            sql.append(" AND EXISTS (SELECT 1 FROM journal_line l WHERE l.entry_position = j.entry_position "
+                    + "AND l.ledger_account = ?)");
+            args.add(query.ledgerAccount());
+        }
+        if (query.from() != null) {
+            sql.append(" AND j.create_time >= ?");
+            args.add(Timestamp.from(query.from()));
+        }
+        if (query.to() != null) {
+            sql.append(" AND j.create_time < ?");
+            args.add(Timestamp.from(query.to()));
+        }
+        sql.append(" ORDER BY j.entry_position DESC LIMIT ?");
+        args.add(query.limit() + 1);
+        List<JournalEntry> rows = jdbc.query(sql.toString(), (rs, n) -> new JournalEntry(rs.getLong("entry_position"),
+                rs.getString("event_id"), rs.getString("event_type"), rs.getString("subject_id"),
+                rs.getString("description"), rs.getObject("business_date", LocalDate.class),
+                rs.getTimestamp("create_time").toInstant(), List.of()), args.toArray());
+        boolean more = rows.size() > query.limit();
+        List<JournalEntry> page = more ? rows.subList(0, query.limit()) : rows;
+        List<JournalEntry> withLines = new ArrayList<>();
+        for (JournalEntry entry : page) {
+            withLines.add(new JournalEntry(entry.position(), entry.eventId(), entry.eventType(), entry.subjectId(),
+                    entry.description(), entry.businessDate(), entry.createTime(), jdbc.query(
+                    "SELECT * FROM journal_line WHERE entry_position = ? ORDER BY line_number",
+                    (rs, n) -> new JournalLine(rs.getString("ledger_account"), rs.getString("direction"),
+                            rs.getBigDecimal("amount"), rs.getString("currency_code")), entry.position())));
+        }
+        long last = page.isEmpty() ? query.beforePosition() : page.get(page.size() - 1).position();
+        return new JournalPage(withLines, last, more);
+    }
+}
