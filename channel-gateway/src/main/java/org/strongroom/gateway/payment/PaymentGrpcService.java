@@ -88,7 +88,9 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
             violations.add("target_account_id", "must be another account than the source");
         }
         violations.throwIfAny();
-        // Any account of the bank may receive; one that does not exist is refused before anything is recorded.
+        // Both accounts must exist before anything is recorded (any account of the bank may receive).
+        account(source).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
+                "no such account", Map.of("source_account_id", source)));
         account(target).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
                 "no such account", Map.of("target_account_id", target)));
         String transferId = UUID.randomUUID().toString();

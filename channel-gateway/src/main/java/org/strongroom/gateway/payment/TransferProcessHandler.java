@@ -14,6 +14,11 @@ import org.strongroom.account.api.AccountEvents.TransferStepRefusedEvent;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
 import org.strongroom.payment.domain.TransferProcess;
+import org.strongroom.payment.api.TransferApi.FailTransferCommand;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.payment.api.TransferApi.CompleteTransferCommand;
+import org.strongroom.account.api.AccountCommands.CreditTransferCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseTransferCommand;
 
 /**
  * Runs {@link TransferProcess} on a tracking processor of its own ({@value #PROCESSING_GROUP}, never
@@ -68,9 +73,49 @@ public class TransferProcessHandler {
 
     private void step(Object event) {
         Optional<TransferProcess.Step> next = TransferProcess.next(event);
-        if (next.isPresent()) {
-            IdempotentExecutor.lockAggregate(jdbc, next.get().aggregateId());
-            commands.sendAndWait(next.get().command());
+        if (next.isEmpty()) {
+            return;
         }
+        TransferProcess.Step step = next.get();
+        IdempotentExecutor.lockAggregate(jdbc, step.aggregateId());
+        boolean toTransfer = step.command() instanceof CompleteTransferCommand
+                || step.command() instanceof FailTransferCommand;
+        if (!toTransfer && !accountExists(step.aggregateId())) {
+            // A missing account cannot take its step, and a failing command would roll back this whole
+            // transaction and stall every transfer behind it: the transfer fails instead. (The gateway
+            // checks both accounts first; this guards records made by any other way.)
+            String refusal = "no such account: " + step.aggregateId();
+            if (step.command() instanceof CreditTransferCommand credit) {
+                // A missing target refuses like a closed one: the source's reservation is released first.
+                IdempotentExecutor.lockAggregate(jdbc, credit.sourceAccountId());
+                commands.sendAndWait(new ReleaseTransferCommand(credit.sourceAccountId(), credit.transferId(),
+                        ErrorReason.ACCOUNT_NOT_FOUND.name() + ": " + refusal));
+                return;
+            }
+            String transferId = transferIdOf(event);
+            IdempotentExecutor.lockAggregate(jdbc, transferId);
+            commands.sendAndWait(new FailTransferCommand(transferId, ErrorReason.ACCOUNT_NOT_FOUND.name(), refusal));
+            return;
+        }
+        commands.sendAndWait(step.command());
+    }
+
+    private boolean accountExists(String accountId) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ? AND sequence_number = 0 AND type = 'Account')", Boolean.class,
+                accountId));
+    }
+
+    private static String transferIdOf(Object event) {
+        if (event instanceof TransferRequestedEvent e) {
+            return e.transferId();
+        }
+        if (event instanceof TransferDebitReservedEvent e) {
+            return e.transferId();
+        }
+        if (event instanceof TransferStepRefusedEvent e) {
+            return e.transferId();
+        }
+        throw new IllegalStateException("a step on a missing account after " + event.getClass().getSimpleName());
     }
 }

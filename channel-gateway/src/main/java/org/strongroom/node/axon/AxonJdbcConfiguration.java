@@ -72,6 +72,10 @@ public class AxonJdbcConfiguration {
                 .connectionProvider(connectionProvider)
                 .transactionManager(transactionManager)
                 .dataType(byte[].class)
+                // A global index taken by a transaction still running is a gap that readers wait for this
+                // long before giving it up. Calls are capped at 60 s (strongroom.grpc.max-deadline), so five
+                // minutes leaves a wide margin: no slow commit is ever skipped.
+                .gapTimeout(300_000)
                 .schema(EventSchema.builder()
                         .eventTable("domain_event_entry")
                         .snapshotTable("snapshot_event_entry")

@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.strongroom.gateway.AccountFixtures;
 import org.strongroom.node.NodeTest;
 import org.strongroom.node.TestTokens;
@@ -183,5 +184,52 @@ class PaymentServiceTest extends NodeTest {
             total = total.add(BigDecimal.valueOf(account.getBalance().getUnits()));
         }
         assertThat(total).isEqualByComparingTo("500");
+    }
+
+    @Autowired
+    org.axonframework.commandhandling.gateway.CommandGateway commandGateway;
+    @Autowired
+    org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+    @Test
+    void aTransferRecordedForAMissingAccountFailsWithoutStallingTheOthers() throws Exception {
+        String target = fixtures().fundedAccount(0);
+        String funded = fixtures().fundedAccount(50);
+        assertThat(ghostTransfer(UUID.randomUUID().toString(), target)).isEqualTo("FAILED/ACCOUNT_NOT_FOUND");
+        // A missing target: the source's reservation is released, nothing moves.
+        assertThat(ghostTransfer(funded, UUID.randomUUID().toString())).isEqualTo("FAILED/ACCOUNT_NOT_FOUND");
+        // (the account view follows the release on its own processor)
+        java.time.Instant until = java.time.Instant.now().plusSeconds(10);
+        while (!account(funded).getHoldsList().isEmpty() && java.time.Instant.now().isBefore(until)) {
+            Thread.sleep(20);
+        }
+        assertThat(account(funded).getHoldsList()).isEmpty();
+        assertThat(account(funded).getAvailable()).isEqualTo(AccountFixtures.eur(50, 0));
+        String source = fixtures().fundedAccount(10);
+        assertThat(payments().transferFunds(transfer(source, target, 5)).getTransfer().getStatus())
+                .isEqualTo(TransferStatus.TRANSFER_STATUS_COMPLETED);
+    }
+
+    /** Records a transfer past the gateway's checks (as only a bug or another writer could); its end. */
+    private String ghostTransfer(String source, String target) throws InterruptedException {
+        String transferId = UUID.randomUUID().toString();
+        commandGateway.sendAndWait(org.axonframework.commandhandling.GenericCommandMessage.asCommandMessage(
+                new org.strongroom.payment.api.TransferApi.RequestTransferCommand(transferId,
+                        source, target,
+                        new org.strongroom.kernel.Money(new BigDecimal("5.00"), java.util.Currency.getInstance("EUR")),
+                        "ghost", org.strongroom.account.api.DebitLimits.NONE,
+                        org.strongroom.account.api.DebitLimits.NONE))
+                .andMetaData(java.util.Map.of(org.strongroom.kernel.MetadataKeys.BUSINESS_DATE, "2026-11-23")));
+        java.time.Instant giveUp = java.time.Instant.now().plusSeconds(30);
+        String status = null;
+        while (java.time.Instant.now().isBefore(giveUp)) {
+            status = jdbc.query("SELECT status || '/' || COALESCE(failure_reason, '') FROM transfer_view "
+                    + "WHERE transfer_id = ?", (rs, n) -> rs.getString(1), transferId).stream().findFirst().orElse(null);
+            if (status != null && !status.startsWith("PENDING")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        return status;
     }
 }
