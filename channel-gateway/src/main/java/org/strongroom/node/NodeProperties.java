@@ -24,18 +24,18 @@ public class NodeProperties {
      * Debit limits per channel, in units of the account's currency; a channel without an entry has none.
      * Example: {@code strongroom.limits.MOBILE.daily=2000}.
      */
-    private final java.util.Map<org.strongroom.kernel.Channel, ChannelLimits> limits =
+    private final java.util.Map<org.strongroom.kernel.Channel, DebitLimitSettings> limits =
             new java.util.EnumMap<>(org.strongroom.kernel.Channel.class);
 
-    public java.util.Map<org.strongroom.kernel.Channel, ChannelLimits> getLimits() {
+    public java.util.Map<org.strongroom.kernel.Channel, DebitLimitSettings> getLimits() {
         return limits;
     }
 
     /** Debit limits per role (strongroom.role-limits.PARTNER.daily=...), applied with the channel's. */
-    private final java.util.Map<org.strongroom.kernel.Role, ChannelLimits> roleLimits =
+    private final java.util.Map<org.strongroom.kernel.Role, DebitLimitSettings> roleLimits =
             new java.util.EnumMap<>(org.strongroom.kernel.Role.class);
 
-    public java.util.Map<org.strongroom.kernel.Role, ChannelLimits> getRoleLimits() {
+    public java.util.Map<org.strongroom.kernel.Role, DebitLimitSettings> getRoleLimits() {
         return roleLimits;
     }
 
@@ -256,8 +256,8 @@ public class NodeProperties {
         }
     }
 
-    /** Withdrawal limits of one channel; null means no limit of that kind. */
-    public static class ChannelLimits {
+    /** Debit limits of one channel or role, per transaction and per business day; null means none of that kind. */
+    public static class DebitLimitSettings {
         private java.math.BigDecimal perTransaction;
         private java.math.BigDecimal daily;
 

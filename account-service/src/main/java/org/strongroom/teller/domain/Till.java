@@ -3,6 +3,7 @@ package org.strongroom.teller.domain;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
+import org.strongroom.teller.api.TillApi.CashCounterpartyType;
 import org.strongroom.teller.api.TillApi.CashDirection;
 import org.strongroom.teller.api.TillApi.CashMovement;
 import org.strongroom.teller.api.TillApi.CloseTillCommand;
@@ -37,7 +39,7 @@ public class Till {
     private String tillId;
     private String branchId;
     private String tellerId;
-    private java.time.LocalDate businessDate;
+    private LocalDate businessDate;
     private String currencyCode;
     private TillStatus status;
     private Money cash;
@@ -155,7 +157,7 @@ public class Till {
         openingFloat = event.openingFloat();
         cash = event.openingFloat();
         movements.add(new CashMovement("opening-float", CashDirection.IN, event.openingFloat(),
-                org.strongroom.teller.api.TillApi.CashCounterpartyType.VAULT, branchId, cash, occurredAt));
+                CashCounterpartyType.VAULT, branchId, cash, occurredAt));
     }
 
     @EventSourcingHandler
@@ -172,6 +174,6 @@ public class Till {
         variance = event.variance();
         cash = Money.zero(cash.currency());
         movements.add(new CashMovement("closing-count", CashDirection.OUT, event.counted(),
-                org.strongroom.teller.api.TillApi.CashCounterpartyType.VAULT, branchId, cash, occurredAt));
+                CashCounterpartyType.VAULT, branchId, cash, occurredAt));
     }
 }

@@ -16,7 +16,6 @@ import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
 import org.strongroom.account.api.AccountCommands.PlaceHoldCommand;
 import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
-import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
 import org.strongroom.account.api.AccountDetails;
 import org.strongroom.account.api.AccountFieldRules;
@@ -24,7 +23,6 @@ import org.strongroom.account.api.Counterparty;
 import org.strongroom.account.api.DebitLimits;
 import org.strongroom.customer.api.CustomerDetails;
 import org.strongroom.gateway.command.CommandDispatcher;
-import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.grpc.MoneyMapper;
 import org.strongroom.gateway.grpc.PageTokens;
@@ -46,13 +44,11 @@ import org.strongroom.proto.account.v1.ChangeOverdraftLimitRequest;
 import org.strongroom.proto.account.v1.ChangeOverdraftLimitResponse;
 import org.strongroom.proto.account.v1.PendingApproval;
 import org.strongroom.gateway.security.PartnerScope;
-import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Violations;
 import org.strongroom.projections.api.AccountQueries.AccountPage;
-import org.strongroom.projections.api.AccountQueries.FindAccountQuery;
 import org.strongroom.projections.api.AccountQueries.ListAccountsQuery;
 import org.strongroom.projections.api.AccountQueries.ListTransactionsQuery;
 import org.strongroom.projections.api.AccountQueries.TransactionPage;
@@ -444,10 +440,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     }
 
     private AccountDetails findAccount(String accountId) {
-        reads.requireServing(Projections.ACCOUNT_VIEW);
-        Optional<AccountDetails> account = queries.query(new FindAccountQuery(accountId),
-                ResponseTypes.optionalInstanceOf(AccountDetails.class)).join();
-        return account.orElseThrow(() -> ObjectAccess.accountNotFound(accountId));
+        return access.findAccount(accountId).orElseThrow(() -> ObjectAccess.accountNotFound(accountId));
     }
 
     private <R extends com.google.protobuf.Message> R mutate(String method, com.google.protobuf.Message request,

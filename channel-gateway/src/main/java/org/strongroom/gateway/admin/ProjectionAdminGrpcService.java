@@ -11,7 +11,7 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.common.transaction.TransactionManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Service;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
@@ -39,17 +39,17 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
     private final EventProcessingConfiguration processing;
     private final TokenStore tokenStore;
     private final TransactionManager transactionManager;
-    private final JdbcTemplate jdbc;
+    private final EventStoreProbe eventStore;
     private final IdempotentExecutor idempotent;
     private final ProjectionRebuilds rebuilds;
 
     public ProjectionAdminGrpcService(EventProcessingConfiguration processing, TokenStore tokenStore,
-                                      TransactionManager transactionManager, JdbcTemplate jdbc,
+                                      TransactionManager transactionManager, EventStoreProbe eventStore,
                                       IdempotentExecutor idempotent, ProjectionRebuilds rebuilds) {
         this.processing = processing;
         this.tokenStore = tokenStore;
         this.transactionManager = transactionManager;
-        this.jdbc = jdbc;
+        this.eventStore = eventStore;
         this.idempotent = idempotent;
         this.rebuilds = rebuilds;
     }
@@ -128,7 +128,6 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
     }
 
     private long head() {
-        Long head = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
-        return head == null ? -1 : head;
+        return eventStore.head();
     }
 }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -49,10 +50,12 @@ public class IdempotentExecutor {
     private final TransactionTemplate transactions;
     private final ProjectionBarrier barrier;
     private final Clock clock;
+    private final EventStoreProbe eventStore;
 
     public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-                              ProjectionBarrier barrier, Clock clock) {
+                              ProjectionBarrier barrier, Clock clock, EventStoreProbe eventStore) {
         this.jdbc = jdbc;
+        this.eventStore = eventStore;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.barrier = barrier;
@@ -196,7 +199,7 @@ public class IdempotentExecutor {
         if (aggregateId == null) {
             return null;
         }
-        return jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
+        return eventStore.head();
     }
 
     private static DomainException refusalIn(Throwable thrown) {

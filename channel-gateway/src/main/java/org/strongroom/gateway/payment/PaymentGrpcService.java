@@ -9,7 +9,6 @@ import java.util.concurrent.locks.LockSupport;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
 import org.springframework.stereotype.Service;
-import org.strongroom.account.api.AccountDetails;
 import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.gateway.command.CommandDispatcher;
 import org.strongroom.gateway.grpc.Deadlines;
@@ -31,7 +30,6 @@ import org.strongroom.kernel.Violations;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferStatus;
-import org.strongroom.projections.api.AccountQueries.FindAccountQuery;
 import org.strongroom.projections.api.Projections;
 import org.strongroom.projections.api.TransferQueries.FindTransferQuery;
 import org.strongroom.projections.api.TransferQueries.ListTransfersQuery;
@@ -54,7 +52,8 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     static final int TRANSFERS_PAGE_MAX = 100;
     /** Time kept back from the caller's deadline to answer with the transfer as it stands. */
     private static final long ANSWER_MARGIN_NANOS = TimeUnit.MILLISECONDS.toNanos(300);
-    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    /** Each look is a database query: often enough for a prompt answer, rarely enough not to load the database. */
+    private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     private final IdempotentExecutor idempotent;
     private final CommandDispatcher commands;
@@ -89,9 +88,9 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         }
         violations.throwIfAny();
         // Both accounts must exist before anything is recorded (any account of the bank may receive).
-        account(source).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
+        access.findAccount(source).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
                 "no such account", Map.of("source_account_id", source)));
-        account(target).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
+        access.findAccount(target).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
                 "no such account", Map.of("target_account_id", target)));
         String transferId = UUID.randomUUID().toString();
         TransferFundsResponse requested = idempotent.execute(PaymentServiceGrpc.getTransferFundsMethod()
@@ -133,7 +132,7 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     public void listTransfers(ListTransfersRequest request, StreamObserver<ListTransfersResponse> response) {
         String accountId = Ids.require("account_id", request.getAccountId());
         access.requireAccount(accountId, PartnerScope.TRANSACTIONS_READ);
-        account(accountId).orElseThrow(() -> ObjectAccess.accountNotFound(accountId));
+        access.findAccount(accountId).orElseThrow(() -> ObjectAccess.accountNotFound(accountId));
         int pageSize = PageTokens.pageSize(request.getPageSize(), TRANSFERS_PAGE_DEFAULT, TRANSFERS_PAGE_MAX);
         String list = "transfers:" + accountId;
         long before = PageTokens.decodePosition(list, request.getPageToken(), Long.MAX_VALUE);
@@ -164,12 +163,6 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private Optional<TransferView> find(String transferId) {
         reads.requireServing(Projections.TRANSFER_VIEW);
         return queries.query(new FindTransferQuery(transferId), ResponseTypes.optionalInstanceOf(TransferView.class))
-                .join();
-    }
-
-    private Optional<AccountDetails> account(String accountId) {
-        reads.requireServing(Projections.ACCOUNT_VIEW);
-        return queries.query(new FindAccountQuery(accountId), ResponseTypes.optionalInstanceOf(AccountDetails.class))
                 .join();
     }
 

@@ -5,6 +5,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Component;
 import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitReservedEvent;
@@ -35,10 +36,12 @@ public class TransferProcessHandler {
 
     private final CommandGateway commands;
     private final JdbcTemplate jdbc;
+    private final EventStoreProbe eventStore;
 
-    public TransferProcessHandler(CommandGateway commands, JdbcTemplate jdbc) {
+    public TransferProcessHandler(CommandGateway commands, JdbcTemplate jdbc, EventStoreProbe eventStore) {
         this.commands = commands;
         this.jdbc = jdbc;
+        this.eventStore = eventStore;
     }
 
     @EventHandler
@@ -80,7 +83,7 @@ public class TransferProcessHandler {
         IdempotentExecutor.lockAggregate(jdbc, step.aggregateId());
         boolean toTransfer = step.command() instanceof CompleteTransferCommand
                 || step.command() instanceof FailTransferCommand;
-        if (!toTransfer && !accountExists(step.aggregateId())) {
+        if (!toTransfer && !eventStore.exists(step.aggregateId(), "Account")) {
             // A missing account cannot take its step, and a failing command would roll back this whole
             // transaction and stall every transfer behind it: the transfer fails instead. (The gateway
             // checks both accounts first; this guards records made by any other way.)
@@ -98,12 +101,6 @@ public class TransferProcessHandler {
             return;
         }
         commands.sendAndWait(step.command());
-    }
-
-    private boolean accountExists(String accountId) {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM domain_event_entry "
-                + "WHERE aggregate_identifier = ? AND sequence_number = 0 AND type = 'Account')", Boolean.class,
-                accountId));
     }
 
     private static String transferIdOf(Object event) {

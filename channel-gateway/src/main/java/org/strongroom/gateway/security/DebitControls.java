@@ -25,7 +25,7 @@ public class DebitControls {
     /** The caller's channel limits (none if the channel has no entry). */
     public DebitLimits channelLimits() {
         Channel channel = CallerContext.current().channel();
-        NodeProperties.ChannelLimits configured = properties.getLimits().get(channel);
+        NodeProperties.DebitLimitSettings configured = properties.getLimits().get(channel);
         return configured == null ? new DebitLimits(channel.name(), null, null)
                 : new DebitLimits(channel.name(), configured.getPerTransaction(), configured.getDaily());
     }
@@ -33,7 +33,7 @@ public class DebitControls {
     /** The caller's role limits (none if the role has no entry). */
     public DebitLimits roleLimits() {
         Role role = CallerContext.current().role();
-        NodeProperties.ChannelLimits configured = properties.getRoleLimits().get(role);
+        NodeProperties.DebitLimitSettings configured = properties.getRoleLimits().get(role);
         return configured == null ? DebitLimits.NONE
                 : DebitLimits.ofRole(role.name(), configured.getPerTransaction(), configured.getDaily());
     }

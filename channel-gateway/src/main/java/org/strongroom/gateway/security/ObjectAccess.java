@@ -101,9 +101,14 @@ public class ObjectAccess {
     }
 
     private Optional<String> ownerOf(String accountId) {
+        return findAccount(accountId).map(AccountDetails::customerId);
+    }
+
+    /** The account as the account view has it (no access check: callers check first). */
+    public Optional<AccountDetails> findAccount(String accountId) {
         reads.requireServing(Projections.ACCOUNT_VIEW);
         return queries.query(new FindAccountQuery(accountId), ResponseTypes.optionalInstanceOf(AccountDetails.class))
-                .join().map(AccountDetails::customerId);
+                .join();
     }
 
     public static DomainException accountNotFound(String accountId) {

@@ -69,8 +69,7 @@ public class ApprovalDesk {
         CallerContext caller = CallerContext.current();
         ApprovalDetails approval = commands.send(new GrantApprovalCommand(approvalId, caller.principalId(),
                 caller.branchId(), clock.instant()), requestId, APPROVAL_NOT_FOUND);
-        Map<String, String> decided = Map.of(MetadataKeys.APPROVAL_ID, approvalId,
-                MetadataKeys.MAKER_ID, approval.makerId(), MetadataKeys.CHECKER_ID, caller.principalId());
+        Map<String, String> decided = decided(approval, caller);
         ApprovalOperation operation = approval.operation();
         String transactionId = switch (operation.kind()) {
             case CASH_DEPOSIT -> cash.post(CashDirection.IN, operation.accountId(), operation.tillId(),
@@ -96,6 +95,12 @@ public class ApprovalDesk {
         return new Granted(approval, transactionId);
     }
 
+    /** Metadata of a change made on a decision: which approval, its maker and its checker. */
+    private static Map<String, String> decided(ApprovalDetails approval, CallerContext checker) {
+        return Map.of(MetadataKeys.APPROVAL_ID, approval.approvalId(), MetadataKeys.MAKER_ID, approval.makerId(),
+                MetadataKeys.CHECKER_ID, checker.principalId());
+    }
+
     public ApprovalDetails reject(String approvalId, String reason, String requestId) {
         CallerContext caller = CallerContext.current();
         ApprovalDetails rejected = commands.send(new RejectApprovalCommand(approvalId, caller.principalId(),
@@ -104,8 +109,7 @@ public class ApprovalDesk {
         if (operation.kind() == ApprovalKind.DEBIT_REVIEW) {
             // The held debit is not executed: its funds become available again, in the same transaction.
             commands.send(new ReleaseHoldCommand(operation.accountId(), operation.transactionId()), requestId,
-                    CashDesk.ACCOUNT_NOT_FOUND, Map.of(MetadataKeys.APPROVAL_ID, approvalId,
-                            MetadataKeys.MAKER_ID, rejected.makerId(), MetadataKeys.CHECKER_ID, caller.principalId()));
+                    CashDesk.ACCOUNT_NOT_FOUND, decided(rejected, caller));
         }
         return rejected;
     }

@@ -6,7 +6,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.axonframework.messaging.responsetypes.ResponseTypes;
 import org.axonframework.queryhandling.QueryGateway;
-import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Service;
 import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
@@ -66,18 +66,18 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
     private final ProjectionReads reads;
     private final BusinessDateService businessDate;
     private final ApprovalDesk approvals;
-    private final JdbcTemplate jdbc;
+    private final EventStoreProbe eventStore;
 
     public TellerGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
                              ProjectionReads reads, BusinessDateService businessDate, ApprovalDesk approvals,
-                             JdbcTemplate jdbc) {
+                             EventStoreProbe eventStore) {
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
         this.reads = reads;
         this.businessDate = businessDate;
         this.approvals = approvals;
-        this.jdbc = jdbc;
+        this.eventStore = eventStore;
     }
 
     @Override
@@ -95,8 +95,7 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
         reply(response, idempotent.execute(TellerServiceGrpc.getOpenTillMethod().getFullMethodName(), request,
                 OpenTillResponse.parser(), tillId, () -> {
                     // Under the till's lock: no concurrent open can slip between this check and the create.
-                    if (Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM domain_event_entry "
-                            + "WHERE aggregate_identifier = ?)", Boolean.class, tillId))) {
+                    if (eventStore.exists(tillId, "Till")) {
                         throw DomainException.alreadyExists(ErrorReason.TILL_ALREADY_OPEN,
                                 "the teller already opened a till at this branch today",
                                 Map.of("till_id", tillId, "business_date", date.toString()));
