@@ -19,6 +19,7 @@ public class NodeProperties {
     private final Grpc grpc = new Grpc();
     private final EmbeddedPostgres embeddedPostgres = new EmbeddedPostgres();
     private final EmbeddedKafka embeddedKafka = new EmbeddedKafka();
+    private final Events events = new Events();
     private final Jwt jwt = new Jwt();
     /**
      * Debit limits per channel, in units of the account's currency; a channel without an entry has none.
@@ -155,8 +156,56 @@ public class NodeProperties {
         return embeddedPostgres;
     }
 
+    public Events getEvents() {
+        return events;
+    }
+
     public EmbeddedKafka getEmbeddedKafka() {
         return embeddedKafka;
+    }
+
+    /** Publication of the domain events to Kafka. */
+    public static class Events {
+        /** CloudEvents {@code source} of every published event. */
+        private String source = "/strongroom/core";
+        /** Partitions of each event topic the node creates (existing topics are left as they are). */
+        private int partitions = 6;
+        /** Replication factor of the event topics the node creates (1 on the embedded broker). */
+        private short replicationFactor = 1;
+        /** How long a batch waits for Kafka's acknowledgement before it is rolled back and sent again. */
+        private Duration acknowledgeTimeout = Duration.ofSeconds(30);
+
+        public String getSource() {
+            return source;
+        }
+
+        public void setSource(String source) {
+            this.source = source;
+        }
+
+        public int getPartitions() {
+            return partitions;
+        }
+
+        public void setPartitions(int partitions) {
+            this.partitions = partitions;
+        }
+
+        public short getReplicationFactor() {
+            return replicationFactor;
+        }
+
+        public void setReplicationFactor(short replicationFactor) {
+            this.replicationFactor = replicationFactor;
+        }
+
+        public Duration getAcknowledgeTimeout() {
+            return acknowledgeTimeout;
+        }
+
+        public void setAcknowledgeTimeout(Duration acknowledgeTimeout) {
+            this.acknowledgeTimeout = acknowledgeTimeout;
+        }
     }
 
     public static class Grpc {

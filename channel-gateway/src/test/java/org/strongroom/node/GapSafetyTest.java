@@ -3,6 +3,7 @@ package org.strongroom.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -29,12 +31,13 @@ import org.strongroom.account.api.Counterparty;
 import org.strongroom.account.api.CounterpartyType;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.kernel.Money;
+import org.strongroom.node.events.PublishedEvents;
 
 /**
  * Event processors never skip an event whose transaction commits late: a long transaction takes a
  * global index, short ones commit higher indexes meanwhile (a gap the readers see), and another long
  * one rolls back (a gap never filled). Every committed event is handled exactly once by the
- * projections and the ledger, and the rolled-back one by none.
+ * projections and the ledger and published to Kafka, and the rolled-back one by none.
  */
 class GapSafetyTest extends NodeTest {
 
@@ -44,6 +47,8 @@ class GapSafetyTest extends NodeTest {
     PlatformTransactionManager transactions;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    KafkaConnectionDetails kafka;
 
     private static final MetaData META = MetaData.with(MetadataKeys.BUSINESS_DATE, "2026-11-23")
             .and(MetadataKeys.CHANNEL, "SYSTEM").and(MetadataKeys.ROLE, "SYSTEM")
@@ -131,6 +136,16 @@ class GapSafetyTest extends NodeTest {
         // The ledger, a processor of its own, saw the late deposit once too.
         assertThat(jdbc.queryForObject("SELECT count(*) FROM journal_entry WHERE subject_id = ?", Long.class, slow))
                 .isEqualTo(1);
+        // So did the Kafka publisher: the late deposit is published, the rolled-back one never.
+        List<PublishedEvents.Record> published = PublishedEvents.readUntil(kafka.getBootstrapServers().get(0),
+                records -> records.stream().anyMatch(record -> isDeposit(record, slow)), Duration.ofSeconds(60));
+        assertThat(published).anyMatch(record -> isDeposit(record, slow));
+        assertThat(published).noneMatch(record -> isDeposit(record, abandoned));
+    }
+
+    private static boolean isDeposit(PublishedEvents.Record record, String accountId) {
+        return record.key().equals(accountId)
+                && record.headers().get("ce_type").equals("strongroom.events.v1.FundsDeposited");
     }
 
     private long postings(String transactionId) {

@@ -44,7 +44,6 @@ public abstract class NodeTest {
     static void nodeProperties(DynamicPropertyRegistry registry) {
         registry.add("strongroom.data-dir", DATA_DIR::toString);
         registry.add("spring.grpc.server.port", () -> "0");
-        registry.add("strongroom.embedded-kafka.enabled", () -> "false");
         // Only SELF_SERVICE has limits in tests, so other tests move money freely (ChannelLimitsTest).
         registry.add("strongroom.limits.SELF_SERVICE.per-transaction", () -> "200");
         registry.add("strongroom.limits.SELF_SERVICE.daily", () -> "300");

@@ -7,10 +7,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.DescribeClusterResult;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.annotation.Condition;
-import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
-import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -18,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /** Kafka in the node's health: UP when the cluster (embedded or external) answers within 3 s. */
 @Component("kafka")
-@Conditional(KafkaHealthIndicator.KafkaConfigured.class)
+@Conditional(KafkaConfigured.class)
 class KafkaHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
     private static final int TIMEOUT_MILLIS = 3000;
@@ -61,15 +58,6 @@ class KafkaHealthIndicator extends AbstractHealthIndicator implements Disposable
         Admin current = admin;
         if (current != null) {
             current.close(java.time.Duration.ofSeconds(2));
-        }
-    }
-
-    /** Kafka is part of this node: an external cluster is named, or the embedded broker runs. */
-    static class KafkaConfigured implements Condition {
-        @Override
-        public boolean matches(ConditionContext context, AnnotatedTypeMetadata metadata) {
-            return context.getEnvironment().containsProperty("spring.kafka.bootstrap-servers")
-                    || new EmbeddedKafkaWanted().matches(context, metadata);
         }
     }
 }

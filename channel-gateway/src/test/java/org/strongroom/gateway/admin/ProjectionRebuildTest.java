@@ -149,6 +149,12 @@ class ProjectionRebuildTest extends NodeTest {
     void onlyOperatorsRebuildAndUnknownNamesAreNotFound() {
         GrpcErrors.assertError(() -> admin().rebuildProjection(RebuildProjectionRequest.newBuilder()
                 .setRequestId("r-1").setName("no-such-view").build()), Status.Code.NOT_FOUND, "PROJECTION_NOT_FOUND");
+        // The Kafka publisher and the transfer process are processors, not projections: never replayed.
+        for (String processor : List.of("kafka-publisher", "transfer-process")) {
+            GrpcErrors.assertError(() -> admin().rebuildProjection(RebuildProjectionRequest.newBuilder()
+                    .setRequestId("r-" + processor).setName(processor).build()), Status.Code.NOT_FOUND,
+                    "PROJECTION_NOT_FOUND");
+        }
         GrpcErrors.assertInvalidFields(() -> admin().rebuildProjection(RebuildProjectionRequest.newBuilder()
                 .setRequestId("r-2").build()), "name");
         GrpcErrors.assertError(() -> as(ProjectionAdminServiceGrpc.newBlockingStub(channel()), "t-1", "AUDITOR", "SYSTEM")
