@@ -16,6 +16,7 @@ public final class StrongroomOps {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "load" -> System.exit(LoadDriver.run(Options.parse(rest)));
+            case "workload" -> System.exit(BankWorkload.run(Options.parse(rest)));
             case "token" -> System.exit(TokenCommand.run(Options.parse(rest)));
             default -> {
                 System.err.println("unknown command: " + args[0]);
@@ -36,6 +37,14 @@ public final class StrongroomOps {
                   load   deposits and withdrawals from concurrent clients over real gRPC; prints throughput,
                          latency percentiles, refusals, and checks that no money was created or lost
                          --target 127.0.0.1:9090  --clients 16  --accounts 32  --seconds 30  --seed 1
+                         [--mix movements|transfers] [--data-dir var | --token <teller token>]
+                  workload  the bank workload: random transfers between N accounts from C clients, retried with
+                         the same request ids, a reader of every balance, then the checker (conservation, limits,
+                         exactly-once, ledger, projections equal a fresh rebuild); prints one summary line
+                         --accounts 20  --clients 4  (--seconds 60 | --transfers 2000)  --seed 1  --opening 1000
+                         against a running node: [--target 127.0.0.1:9090] [--data-dir var]
+                         or on a node it runs itself: --node-jar channel-gateway/target/strongroom-node.jar
+                         [--work-dir dir] [--kills K]  (SIGKILL K times during the run, restart on the same data)
                 """);
     }
 }

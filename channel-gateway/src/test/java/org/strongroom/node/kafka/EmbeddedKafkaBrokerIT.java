@@ -31,7 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-class EmbeddedKafkaBrokerTest {
+/**
+ * The embedded broker on its own. Run by failsafe, outside the JVM that hosts the shared test node:
+ * Kafka's exit procedure is process-wide, so the simulated fatal fault here stops every broker in the
+ * JVM, the node's too.
+ */
+class EmbeddedKafkaBrokerIT {
 
     private static final String TOPIC = "ledger-events";
     private static final Duration CLIENT_WAIT = Duration.ofSeconds(30);
