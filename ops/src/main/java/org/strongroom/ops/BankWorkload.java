@@ -99,6 +99,11 @@ final class BankWorkload {
     private final AtomicInteger kills = new AtomicInteger();
     private volatile Instant giveUpRetrying = Instant.MAX;
     private Stubs stubs;
+    private String target;
+    private Path dataDir;
+    private List<Opened> opened = List.of();
+    private List<Attempt> attempts = List.of();
+    private long controlBefore;
 
     /** What to run. {@code transfers} > 0 stops after that many; otherwise {@code seconds} of traffic. */
     record Plan(int accounts, int clients, int seconds, int transfers, int kills, long seed, long openingCents,
@@ -126,7 +131,7 @@ final class BankWorkload {
     private record Opened(String accountId, long overdraftCents) {
     }
 
-    private BankWorkload(Plan plan) {
+    BankWorkload(Plan plan) {
         this.plan = plan;
     }
 
@@ -143,10 +148,24 @@ final class BankWorkload {
                 options.number("seconds", 60), options.number("transfers", 0), kills, options.number("seed", 1),
                 options.number("opening", 1000) * 100L, options.text("target", "127.0.0.1:9090"),
                 jar == null ? null : Path.of(jar), workDir, Path.of(options.text("data-dir", "var")));
-        return new BankWorkload(plan).execute();
+        Summary summary = new BankWorkload(plan).execute();
+        return summary.anomalies().isEmpty() ? 0 : 1;
     }
 
-    int execute() throws Exception {
+    /** What a run did and found. */
+    record Summary(int accounts, int clients, double seconds, int kills, int attempted, long acknowledged,
+                   long completed, long failed, long retries, long resends, long reads, double throughput,
+                   double p50Millis, double p99Millis, List<String> anomalies) {
+
+        String line() {
+            return String.format("workload: accounts=%d clients=%d seconds=%.1f kills=%d attempted=%d acknowledged=%d "
+                            + "completed=%d failed=%d retries=%d resends=%d reads=%d throughput=%.1f/s p50=%.1fms "
+                            + "p99=%.1fms anomalies=%d", accounts, clients, seconds, kills, attempted, acknowledged,
+                    completed, failed, retries, resends, reads, throughput, p50Millis, p99Millis, anomalies.size());
+        }
+    }
+
+    Summary execute() throws Exception {
         LaunchedNode node = null;
         String target = plan.target();
         Path dataDir = plan.dataDir();
@@ -157,6 +176,8 @@ final class BankWorkload {
             target = node.target();
             dataDir = node.dataDir();
         }
+        this.target = target;
+        this.dataDir = dataDir;
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             stubs = new Stubs(channel, dataDir);
@@ -169,9 +190,10 @@ final class BankWorkload {
         }
     }
 
-    private int workload(LaunchedNode node) throws Exception {
-        long controlBefore = ledgerBalance(DEPOSITS_CONTROL);
+    private Summary workload(LaunchedNode node) throws Exception {
+        controlBefore = ledgerBalance(DEPOSITS_CONTROL);
         List<Opened> opened = openAccounts();
+        this.opened = opened;
         opened.forEach(account -> stubs.accountIds.add(account.accountId()));
         ConcurrentLinkedQueue<Attempt> sent = new ConcurrentLinkedQueue<>();
         AtomicBoolean stop = new AtomicBoolean();
@@ -203,6 +225,7 @@ final class BankWorkload {
         reader.get();
         pool.shutdown();
         List<Attempt> attempts = List.copyOf(sent);
+        this.attempts = attempts;
 
         resolve(attempts, opened);
         check(attempts, opened, controlBefore);
@@ -211,54 +234,90 @@ final class BankWorkload {
         long acknowledged = attempts.stream().filter(a -> status(a.answer) == TransferStatus.TRANSFER_STATUS_COMPLETED)
                 .count();
         long[] latencies = attempts.stream().mapToLong(a -> a.latencyNanos).filter(l -> l >= 0).sorted().toArray();
+        Summary summary;
         synchronized (anomalies) {
             anomalies.stream().limit(50).forEach(anomaly -> System.out.println("ANOMALY " + anomaly));
+            summary = new Summary(opened.size(), plan.clients(), elapsed, kills.get(), attempts.size(), acknowledged,
+                    completed, failed, retries.sum(), resends.sum(), reads.sum(), (completed + failed) / elapsed,
+                    percentile(latencies, 50), percentile(latencies, 99), List.copyOf(anomalies));
         }
-        System.out.printf("workload: accounts=%d clients=%d seconds=%.1f kills=%d attempted=%d acknowledged=%d "
-                        + "completed=%d failed=%d retries=%d resends=%d reads=%d throughput=%.1f/s p50=%.1fms "
-                        + "p99=%.1fms anomalies=%d%n",
-                opened.size(), plan.clients(), elapsed, kills.get(), attempts.size(), acknowledged, completed, failed,
-                retries.sum(), resends.sum(), reads.sum(), (completed + failed) / elapsed, percentile(latencies, 50),
-                percentile(latencies, 99), anomalies.size());
-        return anomalies.isEmpty() ? 0 : 1;
+        System.out.println(summary.line());
+        return summary;
+    }
+
+    /** The accounts the run opened. */
+    List<String> accountIds() {
+        return opened.stream().map(Opened::accountId).toList();
+    }
+
+    /**
+     * Runs the checker again on the node the run used (which must still be running): what it finds now.
+     * Lets a test change the bank behind the workload's back and see the checker notice.
+     */
+    List<String> recheck() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            stubs = new Stubs(channel, dataDir);
+            opened.forEach(account -> stubs.accountIds.add(account.accountId()));
+            anomalies.clear();
+            check(attempts, opened, controlBefore);
+            synchronized (anomalies) {
+                return List.copyOf(anomalies);
+            }
+        } finally {
+            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+        }
     }
 
     // ---- set-up -------------------------------------------------------------------------------------
 
     /** Opens the accounts; every fifth has an overdraft of a tenth of the opening balance. */
-    private List<Opened> openAccounts() {
-        List<Opened> opened = new ArrayList<>();
-        for (int i = 0; i < plan.accounts(); i++) {
-            String key = "wl-" + run + "-" + i;
-            int index = i;
-            String customerId = retrying(() -> stubs.teller(CustomerServiceGrpc.newBlockingStub(stubs.channel))
-                    .registerCustomer(RegisterCustomerRequest.newBuilder().setRequestId(key + "-customer")
-                            .setFullName("Workload Customer " + index)
-                            .setDateOfBirth(Date.newBuilder().setYear(1980).setMonth(1).setDay(1))
-                            .setIdentityDocument(IdentityDocument.newBuilder()
-                                    .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
-                                    .setIssuingCountryCode("NL").setNumber("WL" + run.toUpperCase() + index))
-                            .setEmail("workload" + index + "@example.com").setPhoneNumber("+31612345678")
-                            .setResidentialCountryCode("NL").build()).getCustomer().getCustomerId());
-            long overdraft = i % 5 == 4 ? plan.openingCents() / 10 : 0;
-            OpenAccountRequest.Builder open = OpenAccountRequest.newBuilder().setRequestId(key + "-account")
-                    .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
-                    .setCurrencyCode("EUR");
-            if (overdraft > 0) {
-                open.setOverdraftLimit(cents(overdraft));
+    private List<Opened> openAccounts() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, plan.clients()));
+        try {
+            List<Future<Opened>> openings = new ArrayList<>();
+            for (int i = 0; i < plan.accounts(); i++) {
+                int index = i;
+                openings.add(pool.submit(() -> openAccount(index)));
             }
-            String accountId = retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
-                    .openAccount(open.build()).getAccount().getAccountId());
-            retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
-                    .depositFunds(DepositFundsRequest.newBuilder().setRequestId(key + "-opening")
-                            .setAccountId(accountId).setAmount(cents(plan.openingCents()))
-                            .setCounterparty(Counterparty.newBuilder()
-                                    .setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
-                                    .setReference("workload opening " + run))
-                            .build()));
-            opened.add(new Opened(accountId, overdraft));
+            List<Opened> opened = new ArrayList<>();
+            for (Future<Opened> opening : openings) {
+                opened.add(opening.get());
+            }
+            return opened;
+        } finally {
+            pool.shutdown();
         }
-        return opened;
+    }
+
+    private Opened openAccount(int i) {
+        String key = "wl-" + run + "-" + i;
+        String customerId = retrying(() -> stubs.teller(CustomerServiceGrpc.newBlockingStub(stubs.channel))
+                .registerCustomer(RegisterCustomerRequest.newBuilder().setRequestId(key + "-customer")
+                        .setFullName("Workload Customer " + i)
+                        .setDateOfBirth(Date.newBuilder().setYear(1980).setMonth(1).setDay(1))
+                        .setIdentityDocument(IdentityDocument.newBuilder()
+                                .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
+                                .setIssuingCountryCode("NL").setNumber("WL" + run.toUpperCase() + i))
+                        .setEmail("workload" + i + "@example.com").setPhoneNumber("+31612345678")
+                        .setResidentialCountryCode("NL").build()).getCustomer().getCustomerId());
+        long overdraft = i % 5 == 4 ? plan.openingCents() / 10 : 0;
+        OpenAccountRequest.Builder open = OpenAccountRequest.newBuilder().setRequestId(key + "-account")
+                .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
+                .setCurrencyCode("EUR");
+        if (overdraft > 0) {
+            open.setOverdraftLimit(cents(overdraft));
+        }
+        String accountId = retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
+                .openAccount(open.build()).getAccount().getAccountId());
+        retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
+                .depositFunds(DepositFundsRequest.newBuilder().setRequestId(key + "-opening")
+                        .setAccountId(accountId).setAmount(cents(plan.openingCents()))
+                        .setCounterparty(Counterparty.newBuilder()
+                                .setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
+                                .setReference("workload opening " + run))
+                        .build()));
+        return new Opened(accountId, overdraft);
     }
 
     // ---- traffic ------------------------------------------------------------------------------------
