@@ -1,0 +1,145 @@
+package org.strongroom.loan.schedule;
+
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
+import java.time.LocalDate;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import org.strongroom.kernel.Money;
+
+/**
+ * Repayment schedules exact to the minor unit (docs/loans.md gives the conventions with worked examples).
+ * Intermediate values are carried at 34 significant digits and every amount is rounded HALF_UP to the
+ * currency's scale once, where the conventions say; the final instalment settles whatever principal is
+ * left, so the principal parts always add up to the principal.
+ */
+public final class ScheduleCalculator {
+
+    private static final MathContext PRECISION = MathContext.DECIMAL128;
+    private static final BigDecimal DAYS_PER_YEAR = BigDecimal.valueOf(365);
+
+    private ScheduleCalculator() {
+    }
+
+    public static List<Instalment> schedule(ScheduleTerms terms) {
+        return switch (terms.amortization()) {
+            case ANNUITY -> annuity(terms);
+            case EQUAL_PRINCIPAL -> equalPrincipal(terms);
+            case FLAT -> flat(terms);
+        };
+    }
+
+    /**
+     * instalment = P r / (1 - (1 + r)^-n), r = annual rate / periods per year, rounded HALF_UP; each
+     * period's interest on the outstanding principal; the final instalment is the remaining principal plus
+     * its interest. At a zero rate the instalment is P / n.
+     */
+    private static List<Instalment> annuity(ScheduleTerms terms) {
+        int scale = terms.principal().amount().scale();
+        BigDecimal principal = terms.principal().amount();
+        BigDecimal r = periodicRate(terms);
+        int n = terms.instalments();
+        BigDecimal instalment;
+        if (r.signum() == 0) {
+            instalment = principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP);
+        } else {
+            BigDecimal discount = BigDecimal.ONE.divide(BigDecimal.ONE.add(r).pow(n, PRECISION), PRECISION);
+            instalment = principal.multiply(r, PRECISION)
+                    .divide(BigDecimal.ONE.subtract(discount, PRECISION), PRECISION)
+                    .setScale(scale, RoundingMode.HALF_UP);
+        }
+        List<Instalment> rows = new ArrayList<>();
+        BigDecimal outstanding = principal;
+        LocalDate previous = terms.disbursementDate();
+        for (int k = 1; k <= n; k++) {
+            LocalDate due = terms.frequency().dueDate(terms.disbursementDate(), k);
+            BigDecimal interest = interest(terms, outstanding, previous, due, scale);
+            BigDecimal principalPart = k == n ? outstanding : instalment.subtract(interest);
+            if (principalPart.signum() < 0) {
+                // The instalment does not cover the period's interest (a long ACT/365F period at a high
+                // rate): nothing is repaid, and the interest is still due in full.
+                principalPart = BigDecimal.ZERO.setScale(scale);
+            }
+            if (principalPart.compareTo(outstanding) > 0) {
+                principalPart = outstanding;
+            }
+            outstanding = outstanding.subtract(principalPart);
+            rows.add(row(terms, k, due, principalPart, interest, outstanding));
+            previous = due;
+        }
+        return rows;
+    }
+
+    /** Principal parts P / n rounded HALF_UP, the last absorbing the remainder; interest as for annuities. */
+    private static List<Instalment> equalPrincipal(ScheduleTerms terms) {
+        int scale = terms.principal().amount().scale();
+        BigDecimal principal = terms.principal().amount();
+        int n = terms.instalments();
+        BigDecimal part = principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP);
+        List<Instalment> rows = new ArrayList<>();
+        BigDecimal outstanding = principal;
+        LocalDate previous = terms.disbursementDate();
+        for (int k = 1; k <= n; k++) {
+            LocalDate due = terms.frequency().dueDate(terms.disbursementDate(), k);
+            BigDecimal interest = interest(terms, outstanding, previous, due, scale);
+            BigDecimal principalPart = k == n ? outstanding : part.min(outstanding);
+            outstanding = outstanding.subtract(principalPart);
+            rows.add(row(terms, k, due, principalPart, interest, outstanding));
+            previous = due;
+        }
+        return rows;
+    }
+
+    /**
+     * Total interest = P x annual rate x term in years (n / periods per year), rounded HALF_UP, spread in
+     * equal parts (HALF_UP) with the last absorbing the rounding; principal spread the same way.
+     */
+    private static List<Instalment> flat(ScheduleTerms terms) {
+        int scale = terms.principal().amount().scale();
+        BigDecimal principal = terms.principal().amount();
+        int n = terms.instalments();
+        BigDecimal years = BigDecimal.valueOf(n).divide(BigDecimal.valueOf(terms.frequency().periodsPerYear()),
+                PRECISION);
+        BigDecimal totalInterest = principal.multiply(terms.annualRate(), PRECISION).multiply(years, PRECISION)
+                .setScale(scale, RoundingMode.HALF_UP);
+        BigDecimal interestPart = totalInterest.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP);
+        BigDecimal principalPart = principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP);
+        List<Instalment> rows = new ArrayList<>();
+        BigDecimal outstanding = principal;
+        BigDecimal interestLeft = totalInterest;
+        for (int k = 1; k <= n; k++) {
+            LocalDate due = terms.frequency().dueDate(terms.disbursementDate(), k);
+            BigDecimal principalNow = k == n ? outstanding : principalPart.min(outstanding);
+            BigDecimal interestNow = k == n ? interestLeft : interestPart.min(interestLeft);
+            outstanding = outstanding.subtract(principalNow);
+            interestLeft = interestLeft.subtract(interestNow);
+            rows.add(row(terms, k, due, principalNow, interestNow, outstanding));
+        }
+        return rows;
+    }
+
+    /** r = annual rate / periods per year, unrounded. */
+    static BigDecimal periodicRate(ScheduleTerms terms) {
+        return terms.annualRate().divide(BigDecimal.valueOf(terms.frequency().periodsPerYear()), PRECISION);
+    }
+
+    /** One period's interest on the outstanding principal, rounded HALF_UP to the currency's scale. */
+    static BigDecimal interest(ScheduleTerms terms, BigDecimal outstanding, LocalDate from, LocalDate to, int scale) {
+        BigDecimal exact = switch (terms.dayCount()) {
+            case THIRTY_360 -> outstanding.multiply(periodicRate(terms), PRECISION);
+            case ACT_365F -> outstanding.multiply(terms.annualRate(), PRECISION)
+                    .multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(from, to)), PRECISION)
+                    .divide(DAYS_PER_YEAR, PRECISION);
+        };
+        return exact.setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    private static Instalment row(ScheduleTerms terms, int k, LocalDate due, BigDecimal principal, BigDecimal interest,
+                                  BigDecimal outstanding) {
+        var currency = terms.principal().currency();
+        return new Instalment(k, due, new Money(principal, currency), new Money(interest, currency),
+                new Money(principal.add(interest), currency), new Money(outstanding, currency));
+    }
+}
