@@ -1,20 +1,19 @@
 package org.strongroom.ops;
 
-import com.google.type.Date;
-import com.google.type.Money;
+import static org.strongroom.ops.OpsSupport.cents;
+import static org.strongroom.ops.OpsSupport.percentileMillis;
+import static org.strongroom.ops.OpsSupport.toCents;
+
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
@@ -34,7 +33,6 @@ import java.util.function.Supplier;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
-import org.strongroom.proto.account.v1.Counterparty;
 import org.strongroom.proto.account.v1.CounterpartyType;
 import org.strongroom.proto.account.v1.DepositFundsRequest;
 import org.strongroom.proto.account.v1.GetAccountRequest;
@@ -49,9 +47,6 @@ import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
 import org.strongroom.proto.admin.v1.ProjectionState;
 import org.strongroom.proto.admin.v1.RebuildProjectionRequest;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
-import org.strongroom.proto.customer.v1.IdentityDocument;
-import org.strongroom.proto.customer.v1.IdentityDocumentType;
-import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
 import org.strongroom.proto.ledger.v1.CurrencyTotals;
 import org.strongroom.proto.ledger.v1.GetTrialBalanceRequest;
 import org.strongroom.proto.ledger.v1.GetTrialBalanceResponse;
@@ -191,7 +186,7 @@ final class BankWorkload {
     }
 
     private Summary workload(LaunchedNode node) throws Exception {
-        controlBefore = ledgerBalance(DEPOSITS_CONTROL);
+        controlBefore = eurBalance(ledgerBalances(), DEPOSITS_CONTROL);
         List<Opened> opened = openAccounts();
         this.opened = opened;
         opened.forEach(account -> stubs.accountIds.add(account.accountId()));
@@ -227,7 +222,7 @@ final class BankWorkload {
         List<Attempt> attempts = List.copyOf(sent);
         this.attempts = attempts;
 
-        resolve(attempts, opened);
+        resolve(attempts);
         check(attempts, opened, controlBefore);
         long completed = attempts.stream().filter(a -> status(a.last) == TransferStatus.TRANSFER_STATUS_COMPLETED).count();
         long failed = attempts.stream().filter(a -> status(a.last) == TransferStatus.TRANSFER_STATUS_FAILED).count();
@@ -239,7 +234,7 @@ final class BankWorkload {
             anomalies.stream().limit(50).forEach(anomaly -> System.out.println("ANOMALY " + anomaly));
             summary = new Summary(opened.size(), plan.clients(), elapsed, kills.get(), attempts.size(), acknowledged,
                     completed, failed, retries.sum(), resends.sum(), reads.sum(), (completed + failed) / elapsed,
-                    percentile(latencies, 50), percentile(latencies, 99), List.copyOf(anomalies));
+                    percentileMillis(latencies, 50), percentileMillis(latencies, 99), List.copyOf(anomalies));
         }
         System.out.println(summary.line());
         return summary;
@@ -293,14 +288,8 @@ final class BankWorkload {
     private Opened openAccount(int i) {
         String key = "wl-" + run + "-" + i;
         String customerId = retrying(() -> stubs.teller(CustomerServiceGrpc.newBlockingStub(stubs.channel))
-                .registerCustomer(RegisterCustomerRequest.newBuilder().setRequestId(key + "-customer")
-                        .setFullName("Workload Customer " + i)
-                        .setDateOfBirth(Date.newBuilder().setYear(1980).setMonth(1).setDay(1))
-                        .setIdentityDocument(IdentityDocument.newBuilder()
-                                .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
-                                .setIssuingCountryCode("NL").setNumber("WL" + run.toUpperCase() + i))
-                        .setEmail("workload" + i + "@example.com").setPhoneNumber("+31612345678")
-                        .setResidentialCountryCode("NL").build()).getCustomer().getCustomerId());
+                .registerCustomer(OpsSupport.customer(key + "-customer", "Workload Customer " + i,
+                        "WL" + run.toUpperCase() + i, "workload" + i + "@example.com")).getCustomer().getCustomerId());
         long overdraft = i % 5 == 4 ? plan.openingCents() / 10 : 0;
         OpenAccountRequest.Builder open = OpenAccountRequest.newBuilder().setRequestId(key + "-account")
                 .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
@@ -313,9 +302,7 @@ final class BankWorkload {
         retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
                 .depositFunds(DepositFundsRequest.newBuilder().setRequestId(key + "-opening")
                         .setAccountId(accountId).setAmount(cents(plan.openingCents()))
-                        .setCounterparty(Counterparty.newBuilder()
-                                .setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
-                                .setReference("workload opening " + run))
+                        .setCounterparty(OpsSupport.clearing("workload opening " + run))
                         .build()));
         return new Opened(accountId, overdraft);
     }
@@ -340,7 +327,7 @@ final class BankWorkload {
             mine.add(attempt);
             send(attempt);
             // Some clients never saw their answer (a dropped connection): they send the same request again.
-            if (random.nextInt(10) == 0 && !mine.isEmpty()) {
+            if (random.nextInt(10) == 0) {
                 Attempt again = mine.get(random.nextInt(mine.size()));
                 if (again.answer != null) {
                     resends.increment();
@@ -461,7 +448,7 @@ final class BankWorkload {
     // ---- after the run ------------------------------------------------------------------------------
 
     /** Every transfer gets its final state: unanswered ones are sent again, pending ones awaited. */
-    private void resolve(List<Attempt> attempts, List<Opened> opened) {
+    private void resolve(List<Attempt> attempts) {
         giveUpRetrying = Instant.now().plus(RETRY_GRACE);
         for (Attempt attempt : attempts) {
             if (attempt.last == null) {
@@ -485,9 +472,19 @@ final class BankWorkload {
         }
     }
 
+    /** What the read models answer about one account. */
+    private record AccountReads(Account account, List<Transaction> statement, List<JournalEntry> journal) {
+    }
+
+    /** What the read models answer about the run: compared before and after a rebuild from the events. */
+    private record Snapshot(Map<String, AccountReads> accounts, Map<String, Transfer> transfers,
+                            GetTrialBalanceResponse trialBalance, List<LedgerBalance> ledgerBalances) {
+    }
+
     private void check(List<Attempt> attempts, List<Opened> opened, long controlBefore) {
         awaitProjectionsCaughtUp();
         Map<String, Long> expected = new HashMap<>();
+        Map<String, List<Attempt>> byAccount = new HashMap<>();
         opened.forEach(account -> expected.put(account.accountId(), plan.openingCents()));
         Map<String, Attempt> byTransferId = new HashMap<>();
         for (Attempt attempt : attempts) {
@@ -496,21 +493,26 @@ final class BankWorkload {
             }
             Transfer last = attempt.last;
             byTransferId.put(last.getTransferId(), attempt);
+            String source = stubs.accountIds.get(attempt.source);
+            String target = stubs.accountIds.get(attempt.target);
+            byAccount.computeIfAbsent(source, id -> new ArrayList<>()).add(attempt);
+            byAccount.computeIfAbsent(target, id -> new ArrayList<>()).add(attempt);
             if (attempt.answer != null && attempt.answer.getStatus() != TransferStatus.TRANSFER_STATUS_PENDING
                     && attempt.answer.getStatus() != last.getStatus()) {
                 anomaly("transfer %s was answered %s but ended %s", last.getTransferId(), attempt.answer.getStatus(),
                         last.getStatus());
             }
             if (last.getStatus() == TransferStatus.TRANSFER_STATUS_COMPLETED) {
-                expected.merge(stubs.accountIds.get(attempt.source), -attempt.cents, Long::sum);
-                expected.merge(stubs.accountIds.get(attempt.target), attempt.cents, Long::sum);
+                expected.merge(source, -attempt.cents, Long::sum);
+                expected.merge(target, attempt.cents, Long::sum);
             }
         }
 
+        Snapshot before = snapshot(opened, byTransferId.keySet());
         long total = 0;
         for (Opened account : opened) {
-            Account read = retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
-                    .getAccount(GetAccountRequest.newBuilder().setAccountId(account.accountId()).build()).getAccount());
+            AccountReads reads = before.accounts().get(account.accountId());
+            Account read = reads.account();
             long balance = toCents(read.getBalance());
             total += balance;
             checkLimits(read, account, "final");
@@ -522,15 +524,16 @@ final class BankWorkload {
                 anomaly("account %s has money still reserved: available %d, balance %d, %d holds", account.accountId(),
                         toCents(read.getAvailable()), balance, read.getHoldsCount());
             }
-            checkStatement(account.accountId(), balance, byTransferId);
-            checkJournal(account.accountId(), byTransferId);
+            List<Attempt> transfers = byAccount.getOrDefault(account.accountId(), List.of());
+            checkStatement(account.accountId(), balance, reads.statement(), transfers, byTransferId);
+            checkJournal(account.accountId(), reads.journal(), transfers, byTransferId);
         }
         if (total != plan.openingCents() * opened.size()) {
             anomaly("money is not conserved: the accounts hold %d cents, %d were deposited", total,
                     plan.openingCents() * opened.size());
         }
-        checkLedger(controlBefore, total);
-        checkRebuild(opened, byTransferId.keySet());
+        checkLedger(before, controlBefore, total);
+        checkRebuild(before, opened, byTransferId.keySet());
     }
 
     private void checkLimits(Account read, Opened account, String when) {
@@ -542,10 +545,11 @@ final class BankWorkload {
     }
 
     /** Each completed transfer posted once on each side; a failed one nowhere; the postings add up. */
-    private void checkStatement(String accountId, long balance, Map<String, Attempt> byTransferId) {
+    private void checkStatement(String accountId, long balance, List<Transaction> statement, List<Attempt> transfers,
+                                Map<String, Attempt> byTransferId) {
         Map<String, Integer> postings = new HashMap<>();
         long sum = 0;
-        for (Transaction posting : statement(accountId)) {
+        for (Transaction posting : statement) {
             long amount = toCents(posting.getAmount());
             sum += posting.getDirection() == TransactionDirection.TRANSACTION_DIRECTION_CREDIT ? amount : -amount;
             if (posting.getCounterparty().getType() != CounterpartyType.COUNTERPARTY_TYPE_TRANSFER) {
@@ -563,55 +567,52 @@ final class BankWorkload {
         if (sum != balance) {
             anomaly("account %s: its statement adds up to %d cents, its balance is %d", accountId, sum, balance);
         }
-        byTransferId.forEach((transferId, attempt) -> {
-            boolean touches = stubs.accountIds.get(attempt.source).equals(accountId)
-                    || stubs.accountIds.get(attempt.target).equals(accountId);
-            if (!touches) {
-                return;
-            }
-            int count = postings.getOrDefault(transferId, 0);
-            int wanted = status(attempt.last) == TransferStatus.TRANSFER_STATUS_COMPLETED ? 1 : 0;
-            if (count != wanted) {
-                anomaly("transfer %s (%s) is posted %d times on %s", transferId, status(attempt.last), count, accountId);
-            }
-        });
+        expectOncePerCompleted(accountId, postings, transfers, "postings");
     }
 
     /** The ledger has one entry per completed transfer on each side (credited, settled) and none for a failed one. */
-    private void checkJournal(String accountId, Map<String, Attempt> byTransferId) {
+    private void checkJournal(String accountId, List<JournalEntry> journal, List<Attempt> transfers,
+                              Map<String, Attempt> byTransferId) {
         Map<String, Integer> entries = new HashMap<>();
-        for (JournalEntry entry : journal(accountId)) {
+        for (JournalEntry entry : journal) {
             String description = entry.getDescription();
             if (description.startsWith("transfer ")) {
-                entries.merge(description.split(" ")[1], 1, Integer::sum);
+                String transferId = description.split(" ")[1];
+                entries.merge(transferId, 1, Integer::sum);
+                if (!byTransferId.containsKey(transferId)) {
+                    anomaly("account %s has a journal entry for transfer %s that no client asked for", accountId,
+                            transferId);
+                }
             }
         }
-        byTransferId.forEach((transferId, attempt) -> {
-            boolean touches = stubs.accountIds.get(attempt.source).equals(accountId)
-                    || stubs.accountIds.get(attempt.target).equals(accountId);
-            int count = entries.getOrDefault(transferId, 0);
-            int wanted = touches && status(attempt.last) == TransferStatus.TRANSFER_STATUS_COMPLETED ? 1 : 0;
-            if (count != wanted) {
-                anomaly("transfer %s (%s) has %d journal entries for %s", transferId, status(attempt.last), count,
-                        accountId);
-            }
-        });
+        expectOncePerCompleted(accountId, entries, transfers, "journal entries");
     }
 
-    private void checkLedger(long controlBefore, long total) {
-        GetTrialBalanceResponse trial = retrying(() -> stubs.operator(LedgerServiceGrpc.newBlockingStub(stubs.channel))
-                .getTrialBalance(GetTrialBalanceRequest.getDefaultInstance()));
-        for (CurrencyTotals currency : trial.getCurrenciesList()) {
+    /** Of the account's transfers, each completed one is counted exactly once, each failed one never. */
+    private void expectOncePerCompleted(String accountId, Map<String, Integer> counts, List<Attempt> transfers,
+                                        String what) {
+        for (Attempt attempt : transfers) {
+            String transferId = attempt.last.getTransferId();
+            int count = counts.getOrDefault(transferId, 0);
+            int wanted = status(attempt.last) == TransferStatus.TRANSFER_STATUS_COMPLETED ? 1 : 0;
+            if (count != wanted) {
+                anomaly("transfer %s (%s) has %d %s on %s", transferId, status(attempt.last), count, what, accountId);
+            }
+        }
+    }
+
+    private void checkLedger(Snapshot snapshot, long controlBefore, long total) {
+        for (CurrencyTotals currency : snapshot.trialBalance().getCurrenciesList()) {
             if (!currency.getBalanced()) {
                 anomaly("the trial balance does not balance in %s: debits %s, credits %s", currency.getCurrencyCode(),
                         currency.getDebits(), currency.getCredits());
             }
         }
-        long transit = ledgerBalance(TRANSIT);
+        long transit = eurBalance(snapshot.ledgerBalances(), TRANSIT);
         if (transit != 0) {
             anomaly("transit holds %d cents with no transfer pending", transit);
         }
-        long control = ledgerBalance(DEPOSITS_CONTROL);
+        long control = eurBalance(snapshot.ledgerBalances(), DEPOSITS_CONTROL);
         if (control - controlBefore != total) {
             anomaly("the deposits control account moved by %d cents; the accounts hold %d", control - controlBefore,
                     total);
@@ -619,8 +620,7 @@ final class BankWorkload {
     }
 
     /** Every projection, rebuilt from the events, answers exactly what it answered before. */
-    private void checkRebuild(List<Opened> opened, Set<String> transferIds) {
-        Map<String, Object> before = snapshot(opened, transferIds);
+    private void checkRebuild(Snapshot before, List<Opened> opened, Set<String> transferIds) {
         List<String> names = retrying(() -> stubs.operator(ProjectionAdminServiceGrpc.newBlockingStub(stubs.channel))
                 .listProjections(ListProjectionsRequest.getDefaultInstance())).getProjectionsList().stream()
                 .map(Projection::getName).toList();
@@ -630,33 +630,41 @@ final class BankWorkload {
                             .setName(name).build()));
         }
         awaitProjectionsCaughtUp();
-        Map<String, Object> after = snapshot(opened, transferIds);
-        before.forEach((key, value) -> {
-            if (!value.equals(after.get(key))) {
-                anomaly("%s differs after the projections were rebuilt from the events", key);
+        Snapshot after = snapshot(opened, transferIds);
+        before.accounts().forEach((accountId, reads) -> {
+            if (!reads.equals(after.accounts().get(accountId))) {
+                anomaly("account %s reads differently after the projections were rebuilt from the events", accountId);
             }
         });
+        before.transfers().forEach((transferId, transfer) -> {
+            if (!transfer.equals(after.transfers().get(transferId))) {
+                anomaly("transfer %s reads differently after the projections were rebuilt", transferId);
+            }
+        });
+        if (!before.trialBalance().equals(after.trialBalance())
+                || !before.ledgerBalances().equals(after.ledgerBalances())) {
+            anomaly("the ledger reads differently after the projections were rebuilt");
+        }
         System.out.printf("rebuilt %d projections from the events: %s%n", names.size(),
                 before.equals(after) ? "identical" : "DIFFERENT");
     }
 
-    private Map<String, Object> snapshot(List<Opened> opened, Set<String> transferIds) {
-        Map<String, Object> snapshot = new HashMap<>();
+    private Snapshot snapshot(List<Opened> opened, Set<String> transferIds) {
+        Map<String, AccountReads> accounts = new HashMap<>();
         for (Opened account : opened) {
             String id = account.accountId();
-            snapshot.put("account " + id, retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
-                    .getAccount(GetAccountRequest.newBuilder().setAccountId(id).build()).getAccount()));
-            snapshot.put("statement of " + id, statement(id));
-            snapshot.put("journal of " + id, journal(id));
+            accounts.put(id, new AccountReads(retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(
+                    stubs.channel)).getAccount(GetAccountRequest.newBuilder().setAccountId(id).build()).getAccount()),
+                    statement(id), journal(id)));
         }
+        Map<String, Transfer> transfers = new HashMap<>();
         for (String transferId : transferIds) {
-            snapshot.put("transfer " + transferId, retrying(() -> stubs.teller(PaymentServiceGrpc.newBlockingStub(
-                    stubs.channel)).getTransfer(GetTransferRequest.newBuilder().setTransferId(transferId).build())
-                    .getTransfer()));
+            transfers.put(transferId, retrying(() -> stubs.teller(PaymentServiceGrpc.newBlockingStub(stubs.channel))
+                    .getTransfer(GetTransferRequest.newBuilder().setTransferId(transferId).build()).getTransfer()));
         }
-        snapshot.put("trial balance", retrying(() -> stubs.operator(LedgerServiceGrpc.newBlockingStub(stubs.channel))
-                .getTrialBalance(GetTrialBalanceRequest.getDefaultInstance())));
-        return snapshot;
+        GetTrialBalanceResponse trial = retrying(() -> stubs.operator(LedgerServiceGrpc.newBlockingStub(stubs.channel))
+                .getTrialBalance(GetTrialBalanceRequest.getDefaultInstance()));
+        return new Snapshot(accounts, transfers, trial, ledgerBalances());
     }
 
     private void awaitProjectionsCaughtUp() {
@@ -703,10 +711,13 @@ final class BankWorkload {
         return entries;
     }
 
-    /** A ledger account's EUR balance on its normal side, in cents (0 if it has none yet). */
-    private long ledgerBalance(String ledgerAccount) {
-        List<LedgerBalance> balances = retrying(() -> stubs.operator(LedgerServiceGrpc.newBlockingStub(stubs.channel))
+    private List<LedgerBalance> ledgerBalances() {
+        return retrying(() -> stubs.operator(LedgerServiceGrpc.newBlockingStub(stubs.channel))
                 .listLedgerBalances(ListLedgerBalancesRequest.getDefaultInstance())).getBalancesList();
+    }
+
+    /** A ledger account's EUR balance on its normal side, in cents (0 if it has none yet). */
+    private static long eurBalance(List<LedgerBalance> balances, String ledgerAccount) {
         return balances.stream().filter(b -> b.getLedgerAccount().equals(ledgerAccount)
                         && b.getBalance().getCurrencyCode().equals("EUR"))
                 .mapToLong(b -> toCents(b.getBalance())).sum();
@@ -744,23 +755,6 @@ final class BankWorkload {
         }
     }
 
-    static long toCents(Money money) {
-        return money.getUnits() * 100 + money.getNanos() / 10_000_000;
-    }
-
-    static Money cents(long cents) {
-        return Money.newBuilder().setCurrencyCode("EUR").setUnits(cents / 100)
-                .setNanos((int) (cents % 100) * 10_000_000).build();
-    }
-
-    private static double percentile(long[] sorted, int percent) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(percent / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
-    }
-
     /** Stubs with the workload's tokens: a teller moves and reads money, an operator reads the ledger. */
     private static final class Stubs {
         final ManagedChannel channel;
@@ -772,10 +766,10 @@ final class BankWorkload {
             this.channel = channel;
             var key = TokenCommand.developmentKey(dataDir);
             Instant now = Instant.now();
-            this.teller = bearer(TokenCommand.issue(key, now, Duration.ofHours(12), "workload-teller", "TELLER",
-                    "BRANCH", Map.of("branch", "workload"), "strongroom", "strongroom"));
-            this.operator = bearer(TokenCommand.issue(key, now, Duration.ofHours(12), "workload-operator", "OPERATOR",
-                    "SYSTEM", Map.of(), "strongroom", "strongroom"));
+            this.teller = OpsSupport.bearer(TokenCommand.issue(key, now, Duration.ofHours(12), "workload-teller",
+                    "TELLER", "BRANCH", Map.of("branch", "workload"), "strongroom", "strongroom"));
+            this.operator = OpsSupport.bearer(TokenCommand.issue(key, now, Duration.ofHours(12), "workload-operator",
+                    "OPERATOR", "SYSTEM", Map.of(), "strongroom", "strongroom"));
         }
 
         <S extends AbstractStub<S>> S teller(S stub) {
@@ -784,12 +778,6 @@ final class BankWorkload {
 
         <S extends AbstractStub<S>> S operator(S stub) {
             return stub.withInterceptors(operator).withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
-        }
-
-        private static io.grpc.ClientInterceptor bearer(String token) {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-            return MetadataUtils.newAttachHeadersInterceptor(headers);
         }
     }
 }

@@ -1,15 +1,17 @@
 package org.strongroom.ops;
 
+import static org.strongroom.ops.OpsSupport.cents;
+import static org.strongroom.ops.OpsSupport.clearing;
+import static org.strongroom.ops.OpsSupport.percentileMillis;
+import static org.strongroom.ops.OpsSupport.toCents;
+
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.rpc.ErrorInfo;
-import com.google.type.Date;
 import com.google.type.Money;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.protobuf.StatusProto;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,16 +35,11 @@ import org.strongroom.proto.payment.v1.PaymentServiceGrpc;
 import org.strongroom.proto.payment.v1.Transfer;
 import org.strongroom.proto.payment.v1.TransferFundsRequest;
 import org.strongroom.proto.payment.v1.TransferStatus;
-import org.strongroom.proto.account.v1.Counterparty;
-import org.strongroom.proto.account.v1.CounterpartyType;
 import org.strongroom.proto.account.v1.DepositFundsRequest;
 import org.strongroom.proto.account.v1.GetAccountRequest;
 import org.strongroom.proto.account.v1.OpenAccountRequest;
 import org.strongroom.proto.account.v1.WithdrawFundsRequest;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
-import org.strongroom.proto.customer.v1.IdentityDocument;
-import org.strongroom.proto.customer.v1.IdentityDocumentType;
-import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
 
 /**
  * End-to-end load over real gRPC: C clients send deposits and withdrawals ({@code --mix movements}) or
@@ -80,9 +77,7 @@ final class LoadDriver {
                         Instant.now(), Duration.ofHours(12), "load-driver", "TELLER", "BRANCH",
                         Map.of("branch", "load"), "strongroom", "strongroom");
             }
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-            var interceptor = MetadataUtils.newAttachHeadersInterceptor(headers);
+            var interceptor = OpsSupport.bearer(token);
             var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
             var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
             var payments = PaymentServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
@@ -92,14 +87,8 @@ final class LoadDriver {
             List<String> ids = new ArrayList<>();
             for (int i = 0; i < accountCount; i++) {
                 String customerId = customers.withDeadlineAfter(30, TimeUnit.SECONDS).registerCustomer(
-                        RegisterCustomerRequest.newBuilder().setRequestId("load-" + run + "-c" + i)
-                                .setFullName("Load Customer " + i)
-                                .setDateOfBirth(Date.newBuilder().setYear(1980).setMonth(1).setDay(1))
-                                .setIdentityDocument(IdentityDocument.newBuilder()
-                                        .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
-                                        .setIssuingCountryCode("NL").setNumber("LD" + run.toUpperCase() + i))
-                                .setEmail("load" + i + "@example.com").setPhoneNumber("+31612345678")
-                                .setResidentialCountryCode("NL").build()).getCustomer().getCustomerId();
+                        OpsSupport.customer("load-" + run + "-c" + i, "Load Customer " + i,
+                                "LD" + run.toUpperCase() + i, "load" + i + "@example.com")).getCustomer().getCustomerId();
                 String accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS).openAccount(
                         OpenAccountRequest.newBuilder().setRequestId("load-" + run + "-a" + i).setCustomerId(customerId)
                                 .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
@@ -195,7 +184,7 @@ final class LoadDriver {
                 Money balance = accounts.withDeadlineAfter(10, TimeUnit.SECONDS)
                         .getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build())
                         .getAccount().getBalance();
-                long actual = balance.getUnits() * 100 + balance.getNanos() / 10_000_000;
+                long actual = toCents(balance);
                 total += actual;
                 if (actual != expected.get(accountId).get() || actual < 0) {
                     anomalies++;
@@ -208,8 +197,9 @@ final class LoadDriver {
                 System.out.printf("ANOMALY total %d cents%n", total);
             }
             System.out.printf("outcomes: %s%n", outcomes);
-            System.out.printf("latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n", percentile(latencies, 50),
-                    percentile(latencies, 95), percentile(latencies, 99), percentile(latencies, 100));
+            System.out.printf("latency ms: p50 %.2f  p95 %.2f  p99 %.2f  max %.2f%n",
+                    percentileMillis(latencies, 50), percentileMillis(latencies, 95), percentileMillis(latencies, 99),
+                    percentileMillis(latencies, 100));
             long acknowledged = outcomes.getOrDefault(transfers ? "COMPLETED" : "OK", new LongAdder()).sum();
             System.out.printf("load: mix=%s clients=%d accounts=%d seconds=%.1f requests=%d throughput=%.1f/s "
                             + "acknowledged=%d anomalies=%d%n", mix, clients, accountCount, elapsed, latencies.length,
@@ -227,7 +217,7 @@ final class LoadDriver {
     private static String settle(Transfer transfer, Map<String, AtomicLong> expected, List<String> pending) {
         switch (transfer.getStatus()) {
             case TRANSFER_STATUS_COMPLETED -> {
-                long cents = transfer.getAmount().getUnits() * 100 + transfer.getAmount().getNanos() / 10_000_000;
+                long cents = toCents(transfer.getAmount());
                 expected.get(transfer.getSourceAccountId()).addAndGet(-cents);
                 expected.get(transfer.getTargetAccountId()).addAndGet(cents);
                 return "COMPLETED";
@@ -251,24 +241,6 @@ final class LoadDriver {
             net += expected.get(id).get() - OPENING_CENTS;
         }
         return net;
-    }
-
-    private static double percentile(long[] sorted, int percent) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        int index = (int) Math.min(sorted.length - 1, Math.ceil(percent / 100.0 * sorted.length) - 1);
-        return sorted[Math.max(0, index)] / 1e6;
-    }
-
-    private static Money cents(long cents) {
-        return Money.newBuilder().setCurrencyCode("EUR").setUnits(cents / 100).setNanos((int) (cents % 100) * 10_000_000)
-                .build();
-    }
-
-    private static Counterparty clearing(String reference) {
-        return Counterparty.newBuilder().setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
-                .setReference(reference).build();
     }
 
     private static String reason(StatusRuntimeException e) {

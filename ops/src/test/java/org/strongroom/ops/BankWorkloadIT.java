@@ -3,9 +3,7 @@ package org.strongroom.ops;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,8 +12,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
-import org.strongroom.proto.account.v1.Counterparty;
-import org.strongroom.proto.account.v1.CounterpartyType;
 import org.strongroom.proto.account.v1.DepositFundsRequest;
 
 /**
@@ -57,17 +53,13 @@ class BankWorkloadIT {
             String token = TokenCommand.issue(TokenCommand.developmentKey(node.dataDir()), Instant.now(),
                     Duration.ofMinutes(10), "intruder", "TELLER", "BRANCH", Map.of("branch", "elsewhere"),
                     "strongroom", "strongroom");
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
             ManagedChannel channel = NettyChannelBuilder.forTarget(node.target()).usePlaintext().build();
             try {
-                AccountServiceGrpc.newBlockingStub(channel).withInterceptors(
-                        MetadataUtils.newAttachHeadersInterceptor(headers)).withDeadlineAfter(30, TimeUnit.SECONDS)
+                AccountServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token))
+                        .withDeadlineAfter(30, TimeUnit.SECONDS)
                         .depositFunds(DepositFundsRequest.newBuilder().setRequestId("intruder-1")
-                                .setAccountId(workload.accountIds().get(0)).setAmount(BankWorkload.cents(100))
-                                .setCounterparty(Counterparty.newBuilder()
-                                        .setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
-                                        .setReference("behind the workload's back"))
+                                .setAccountId(workload.accountIds().get(0)).setAmount(OpsSupport.cents(100))
+                                .setCounterparty(OpsSupport.clearing("behind the workload's back"))
                                 .build());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

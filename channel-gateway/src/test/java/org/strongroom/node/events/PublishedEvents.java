@@ -71,10 +71,14 @@ public final class PublishedEvents {
 
     /** Reads until every one of {@code ids} has been published at least once. */
     public static List<Record> readAll(String bootstrapServers, Set<String> ids, Duration timeout) {
+        Set<String> missing = new HashSet<>(ids);
+        int[] checked = {0};
         return readUntil(bootstrapServers, records -> {
-            Set<String> seen = new HashSet<>();
-            records.forEach(record -> seen.add(record.id()));
-            return seen.containsAll(ids);
+            // Only the records read since the last look.
+            for (; checked[0] < records.size(); checked[0]++) {
+                missing.remove(records.get(checked[0]).id());
+            }
+            return missing.isEmpty();
         }, timeout);
     }
 }

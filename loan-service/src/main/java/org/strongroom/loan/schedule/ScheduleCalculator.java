@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.strongroom.kernel.Money;
 
 /**
@@ -41,35 +42,15 @@ public final class ScheduleCalculator {
         BigDecimal principal = terms.principal().amount();
         BigDecimal r = periodicRate(terms);
         int n = terms.instalments();
-        BigDecimal instalment;
-        if (r.signum() == 0) {
-            instalment = principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP);
-        } else {
-            BigDecimal discount = BigDecimal.ONE.divide(BigDecimal.ONE.add(r).pow(n, PRECISION), PRECISION);
-            instalment = principal.multiply(r, PRECISION)
-                    .divide(BigDecimal.ONE.subtract(discount, PRECISION), PRECISION)
-                    .setScale(scale, RoundingMode.HALF_UP);
-        }
-        List<Instalment> rows = new ArrayList<>();
-        BigDecimal outstanding = principal;
-        LocalDate previous = terms.disbursementDate();
-        for (int k = 1; k <= n; k++) {
-            LocalDate due = terms.frequency().dueDate(terms.disbursementDate(), k);
-            BigDecimal interest = interest(terms, outstanding, previous, due, scale);
-            BigDecimal principalPart = k == n ? outstanding : instalment.subtract(interest);
-            if (principalPart.signum() < 0) {
-                // The instalment does not cover the period's interest (a long ACT/365F period at a high
-                // rate): nothing is repaid, and the interest is still due in full.
-                principalPart = BigDecimal.ZERO.setScale(scale);
-            }
-            if (principalPart.compareTo(outstanding) > 0) {
-                principalPart = outstanding;
-            }
-            outstanding = outstanding.subtract(principalPart);
-            rows.add(row(terms, k, due, principalPart, interest, outstanding));
-            previous = due;
-        }
-        return rows;
+        BigDecimal instalment = r.signum() == 0
+                ? principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP)
+                : principal.multiply(r, PRECISION)
+                        .divide(BigDecimal.ONE.subtract(BigDecimal.ONE.divide(BigDecimal.ONE.add(r).pow(n, PRECISION),
+                                PRECISION), PRECISION), PRECISION)
+                        .setScale(scale, RoundingMode.HALF_UP);
+        // An instalment that does not cover the period's interest (a long ACT/365F period at a high rate)
+        // repays no principal; the interest is still due in full.
+        return decliningBalance(terms, interest -> instalment.subtract(interest).max(BigDecimal.ZERO));
     }
 
     /** Principal parts P / n rounded HALF_UP, the last absorbing the remainder; interest as for annuities. */
@@ -78,15 +59,25 @@ public final class ScheduleCalculator {
         BigDecimal principal = terms.principal().amount();
         int n = terms.instalments();
         BigDecimal part = principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP);
+        return decliningBalance(terms, interest -> part);
+    }
+
+    /**
+     * Interest on the declining balance each period; {@code principalPart} gives a period's principal from
+     * its interest (never more than is outstanding), and the final instalment repays whatever is left.
+     */
+    private static List<Instalment> decliningBalance(ScheduleTerms terms, UnaryOperator<BigDecimal> principalPart) {
+        int scale = terms.principal().amount().scale();
+        int n = terms.instalments();
         List<Instalment> rows = new ArrayList<>();
-        BigDecimal outstanding = principal;
+        BigDecimal outstanding = terms.principal().amount();
         LocalDate previous = terms.disbursementDate();
         for (int k = 1; k <= n; k++) {
             LocalDate due = terms.frequency().dueDate(terms.disbursementDate(), k);
             BigDecimal interest = interest(terms, outstanding, previous, due, scale);
-            BigDecimal principalPart = k == n ? outstanding : part.min(outstanding);
-            outstanding = outstanding.subtract(principalPart);
-            rows.add(row(terms, k, due, principalPart, interest, outstanding));
+            BigDecimal repaid = k == n ? outstanding : principalPart.apply(interest).min(outstanding);
+            outstanding = outstanding.subtract(repaid);
+            rows.add(row(terms, k, due, repaid, interest, outstanding));
             previous = due;
         }
         return rows;

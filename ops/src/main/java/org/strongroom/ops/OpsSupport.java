@@ -1,0 +1,62 @@
+package org.strongroom.ops;
+
+import com.google.type.Date;
+import com.google.type.Money;
+import io.grpc.ClientInterceptor;
+import io.grpc.Metadata;
+import io.grpc.stub.MetadataUtils;
+import org.strongroom.proto.account.v1.Counterparty;
+import org.strongroom.proto.account.v1.CounterpartyType;
+import org.strongroom.proto.customer.v1.IdentityDocument;
+import org.strongroom.proto.customer.v1.IdentityDocumentType;
+import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
+
+/** What the ops tools share: EUR amounts in whole cents, a bearer token on every call, synthetic customers. */
+final class OpsSupport {
+
+    private OpsSupport() {
+    }
+
+    /** Whole cents as a google.type.Money in EUR (money stays integral: never a floating-point amount). */
+    static Money cents(long cents) {
+        return Money.newBuilder().setCurrencyCode("EUR").setUnits(cents / 100)
+                .setNanos((int) (cents % 100) * 10_000_000).build();
+    }
+
+    static long toCents(Money money) {
+        return money.getUnits() * 100 + money.getNanos() / 10_000_000;
+    }
+
+    static Counterparty clearing(String reference) {
+        return Counterparty.newBuilder().setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
+                .setReference(reference).build();
+    }
+
+    /** Sends {@code authorization: Bearer <token>} on every call. */
+    static ClientInterceptor bearer(String token) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return MetadataUtils.newAttachHeadersInterceptor(headers);
+    }
+
+    /** An adult Dutch customer whose document number is unique per {@code documentNumber}. */
+    static RegisterCustomerRequest customer(String requestId, String fullName, String documentNumber, String email) {
+        return RegisterCustomerRequest.newBuilder().setRequestId(requestId)
+                .setFullName(fullName)
+                .setDateOfBirth(Date.newBuilder().setYear(1980).setMonth(1).setDay(1))
+                .setIdentityDocument(IdentityDocument.newBuilder()
+                        .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_NATIONAL_ID)
+                        .setIssuingCountryCode("NL").setNumber(documentNumber))
+                .setEmail(email).setPhoneNumber("+31612345678")
+                .setResidentialCountryCode("NL").build();
+    }
+
+    /** The latency at {@code percent} of sorted nanosecond samples, in milliseconds (0 without samples). */
+    static double percentileMillis(long[] sorted, int percent) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int index = (int) Math.min(sorted.length - 1, Math.ceil(percent / 100.0 * sorted.length) - 1);
+        return sorted[Math.max(0, index)] / 1e6;
+    }
+}
