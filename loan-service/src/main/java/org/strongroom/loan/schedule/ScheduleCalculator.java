@@ -42,12 +42,7 @@ public final class ScheduleCalculator {
         BigDecimal principal = terms.principal().amount();
         BigDecimal r = periodicRate(terms);
         int n = terms.instalments();
-        BigDecimal instalment = r.signum() == 0
-                ? principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP)
-                : principal.multiply(r, PRECISION)
-                        .divide(BigDecimal.ONE.subtract(BigDecimal.ONE.divide(BigDecimal.ONE.add(r).pow(n, PRECISION),
-                                PRECISION), PRECISION), PRECISION)
-                        .setScale(scale, RoundingMode.HALF_UP);
+        BigDecimal instalment = annuityInstalment(principal, r, n, scale);
         // An instalment that does not cover the period's interest (a long ACT/365F period at a high rate)
         // repays no principal; the interest is still due in full.
         return decliningBalance(terms, interest -> instalment.subtract(interest).max(BigDecimal.ZERO));
@@ -118,13 +113,58 @@ public final class ScheduleCalculator {
 
     /** One period's interest on the outstanding principal, rounded HALF_UP to the currency's scale. */
     static BigDecimal interest(ScheduleTerms terms, BigDecimal outstanding, LocalDate from, LocalDate to, int scale) {
-        BigDecimal exact = switch (terms.dayCount()) {
-            case THIRTY_360 -> outstanding.multiply(periodicRate(terms), PRECISION);
-            case ACT_365F -> outstanding.multiply(terms.annualRate(), PRECISION)
+        return periodInterest(terms.annualRate(), terms.frequency(), terms.dayCount(), outstanding, from, to)
+                .setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * A whole period's interest, unrounded: outstanding x r (30/360) or outstanding x annual rate x actual
+     * days / 365 (ACT/365F).
+     */
+    public static BigDecimal periodInterest(BigDecimal annualRate, RepaymentFrequency frequency, DayCount dayCount,
+                                            BigDecimal outstanding, LocalDate from, LocalDate to) {
+        return switch (dayCount) {
+            case THIRTY_360 -> outstanding.multiply(annualRate.divide(BigDecimal.valueOf(frequency.periodsPerYear()),
+                    PRECISION), PRECISION);
+            case ACT_365F -> outstanding.multiply(annualRate, PRECISION)
                     .multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(from, to)), PRECISION)
                     .divide(DAYS_PER_YEAR, PRECISION);
         };
-        return exact.setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * The part of a period's interest for its last days only, after a prepayment on {@code from}:
+     * the whole period's interest on the new outstanding x days(from, due) / days(start, due), HALF_UP.
+     */
+    public static BigDecimal brokenPeriodInterest(BigDecimal annualRate, RepaymentFrequency frequency,
+                                                  DayCount dayCount, BigDecimal outstanding, LocalDate start,
+                                                  LocalDate from, LocalDate due, int scale) {
+        BigDecimal whole = periodInterest(annualRate, frequency, dayCount, outstanding, start, due);
+        return whole.multiply(BigDecimal.valueOf(ChronoUnit.DAYS.between(from, due)), PRECISION)
+                .divide(BigDecimal.valueOf(ChronoUnit.DAYS.between(start, due)), PRECISION)
+                .setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    /** P r / (1 - (1 + r)^-n) HALF_UP, or P / n at a zero rate. */
+    public static BigDecimal annuityInstalment(BigDecimal principal, BigDecimal periodicRate, int n, int scale) {
+        return periodicRate.signum() == 0
+                ? principal.divide(BigDecimal.valueOf(n), scale, RoundingMode.HALF_UP)
+                : principal.multiply(periodicRate, PRECISION)
+                        .divide(BigDecimal.ONE.subtract(BigDecimal.ONE.divide(
+                                BigDecimal.ONE.add(periodicRate).pow(n, PRECISION), PRECISION), PRECISION), PRECISION)
+                        .setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    /**
+     * The amount a schedule keeps constant: the annuity instalment, or the principal part of equal-principal
+     * and flat schedules. A prepayment that reduces the term keeps it.
+     */
+    public static BigDecimal regularPayment(ScheduleTerms terms) {
+        int scale = terms.principal().amount().scale();
+        return terms.amortization() == Amortization.ANNUITY
+                ? annuityInstalment(terms.principal().amount(), periodicRate(terms), terms.instalments(), scale)
+                : terms.principal().amount().divide(BigDecimal.valueOf(terms.instalments()), scale,
+                        RoundingMode.HALF_UP);
     }
 
     private static Instalment row(ScheduleTerms terms, int k, LocalDate due, BigDecimal principal, BigDecimal interest,
