@@ -58,6 +58,15 @@ public final class AccountCommands {
     }
 
     /**
+     * Collects up to {@code maxAmount} of what a loan is due: as much of it as the account's own funds cover
+     * (balance less holds, never the overdraft), nothing if the account is closed or frozen for debits.
+     * Answers with the amount collected; never refuses for lack of funds.
+     */
+    public record CollectDueAmountCommand(@TargetAggregateIdentifier String accountId, String transactionId,
+                                          Money maxAmount, Counterparty counterparty) {
+    }
+
+    /**
      * Executes a debit that was held for review, once a reviewer granted it: the review hold becomes the
      * withdrawal (limits and velocity were checked when the debit was asked for).
      */

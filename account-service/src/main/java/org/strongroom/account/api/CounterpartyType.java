@@ -6,5 +6,9 @@ public enum CounterpartyType {
     /** Cash at a branch counter; the reference is the teller's till id. */
     TILL,
     /** Another account of the bank, through a transfer; the reference is the transfer id. */
-    TRANSFER
+    TRANSFER,
+    /** A loan of the bank (disbursement in, repayment out); the reference is the loan id. */
+    LOAN,
+    /** Money recovered on a written-off loan; the reference is the loan id. */
+    LOAN_RECOVERY
 }

@@ -20,6 +20,7 @@ import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
+import org.strongroom.account.api.AccountCommands.CollectDueAmountCommand;
 import org.strongroom.account.api.AccountCommands.CreditTransferCommand;
 import org.strongroom.account.api.AccountCommands.ReleaseTransferCommand;
 import org.strongroom.account.api.AccountCommands.ReserveForTransferCommand;
@@ -182,6 +183,26 @@ public class Account {
         }
         apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount, counterparty, balance.minus(amount)));
         return details();
+    }
+
+    @CommandHandler
+    Money handle(CollectDueAmountCommand command) {
+        Money nothing = Money.zero(currency);
+        if (status != AccountStatus.OPEN || freezeScope != null || !command.maxAmount().currency().equals(currency)) {
+            return nothing;
+        }
+        Money held = holds.values().stream().map(Hold::amount).reduce(nothing, Money::plus);
+        Money own = balance.minus(held);
+        if (!own.isPositive()) {
+            return nothing;
+        }
+        Money amount = command.maxAmount().isGreaterThan(own) ? own : command.maxAmount();
+        if (!amount.isPositive()) {
+            return nothing;
+        }
+        apply(new FundsWithdrawnEvent(accountId, command.transactionId(), amount,
+                AccountFieldRules.checkCounterparty(command.counterparty()), balance.minus(amount)));
+        return amount;
     }
 
     @CommandHandler

@@ -16,7 +16,9 @@ public final class ApprovalApi {
         UNFREEZE,
         OVERDRAFT_CHANGE,
         /** A debit a velocity rule held: granting executes it, rejecting releases its hold. */
-        DEBIT_REVIEW
+        DEBIT_REVIEW,
+        /** A loan application referred to a loan officer: granting approves and disburses it. */
+        LOAN_DECISION
     }
 
     public enum ApprovalStatus {
@@ -31,7 +33,8 @@ public final class ApprovalApi {
      *
      * @param tillId        for cash operations: the maker's till
      * @param amount        the cash amount, the new overdraft limit, or the held debit's amount
-     * @param transactionId for a debit review: the held debit (its hold has the same id)
+     * @param transactionId for a debit review: the held debit (its hold has the same id); for a loan
+     *                      decision: the loan id
      */
     public record ApprovalOperation(ApprovalKind kind, String accountId, String tillId, Money amount, String reason,
                                     String transactionId) {

@@ -115,6 +115,8 @@ final class AccountMapper {
             case EXTERNAL_CLEARING -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING;
             case TILL -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_TILL;
             case TRANSFER -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_TRANSFER;
+            case LOAN -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_LOAN;
+            case LOAN_RECOVERY -> org.strongroom.proto.account.v1.CounterpartyType.COUNTERPARTY_TYPE_LOAN_RECOVERY;
         };
     }
 
@@ -125,8 +127,8 @@ final class AccountMapper {
         CounterpartyType type = switch (counterparty.getType()) {
             case COUNTERPARTY_TYPE_EXTERNAL_CLEARING -> CounterpartyType.EXTERNAL_CLEARING;
             case COUNTERPARTY_TYPE_TILL -> CounterpartyType.TILL;
-            // Transfers name their counterparty themselves (PaymentService); a client cannot.
-            case COUNTERPARTY_TYPE_TRANSFER -> null;
+            // Transfers and loans name their counterparty themselves; a client cannot.
+            case COUNTERPARTY_TYPE_TRANSFER, COUNTERPARTY_TYPE_LOAN, COUNTERPARTY_TYPE_LOAN_RECOVERY -> null;
             case COUNTERPARTY_TYPE_UNSPECIFIED, UNRECOGNIZED -> null;
         };
         return new org.strongroom.account.api.Counterparty(type, counterparty.getReference());

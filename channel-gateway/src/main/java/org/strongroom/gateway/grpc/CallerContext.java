@@ -44,6 +44,14 @@ public record CallerContext(String principalId, Role role, Channel channel, Stri
         return Optional.ofNullable(branchId);
     }
 
+    /**
+     * Runs work of the bank's own (close of business) as this caller, outside any gRPC call: the commands
+     * it sends carry this identity in their metadata.
+     */
+    public <T> T run(java.util.concurrent.Callable<T> work) throws Exception {
+        return Context.current().withValue(KEY, this).call(work);
+    }
+
     /** The caller of the current gRPC call; fails loudly if a service runs outside the interceptor. */
     public static CallerContext current() {
         CallerContext caller = KEY.get();

@@ -28,4 +28,15 @@ public final class ProtoTime {
         }
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
+
+    /** A calendar date from a request, or null with a violation under {@code field} (month 13, day 0, ...). */
+    public static LocalDate date(String field, Date date, org.strongroom.kernel.Violations violations) {
+        try {
+            return LocalDate.of(date.getYear(), date.getMonth(), date.getDay());
+        } catch (java.time.DateTimeException e) {
+            violations.add(field, "is not a calendar date: " + date.getYear() + "-" + date.getMonth() + "-"
+                    + date.getDay());
+            return null;
+        }
+    }
 }

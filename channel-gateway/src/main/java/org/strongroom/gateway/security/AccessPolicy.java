@@ -6,7 +6,9 @@ import java.util.Optional;
 import java.util.Set;
 import org.strongroom.kernel.Role;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.admin.v1.BusinessDayServiceGrpc;
 import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
+import org.strongroom.proto.loan.v1.LoanServiceGrpc;
 import org.strongroom.proto.audit.v1.AuditServiceGrpc;
 import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
 import org.strongroom.proto.ledger.v1.LedgerServiceGrpc;
@@ -42,6 +44,13 @@ public final class AccessPolicy {
     /** The bank's own books: aggregated, no personal data beyond ids. */
     private static final Set<Role> LEDGER_READERS = EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM);
     private static final Set<Role> BRANCH_STAFF_AND_AUDITORS = EnumSet.of(Role.TELLER, Role.SUPERVISOR, Role.AUDITOR);
+    /** A customer applies in its own channel, or a teller for it at a branch (not partners, not agents). */
+    private static final Set<Role> LOAN_APPLICANTS = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR);
+    /** A loan's own customer (and its agent), branch staff, auditors and internal processes. */
+    private static final Set<Role> LOAN_READERS = EnumSet.of(Role.CUSTOMER, Role.TELLER, Role.SUPERVISOR,
+            Role.AGENT, Role.AUDITOR, Role.SYSTEM);
+    /** The bank's business day: operators run it, internal schedulers may too. */
+    private static final Set<Role> DAY_RUNNERS = EnumSet.of(Role.OPERATOR, Role.SYSTEM);
 
     private static final Map<String, Set<Role>> RULES = Map.ofEntries(
             rule(CustomerServiceGrpc.getRegisterCustomerMethod().getFullMethodName(), ONBOARDING),
@@ -77,6 +86,21 @@ public final class AccessPolicy {
                     EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM)),
             rule(ProjectionAdminServiceGrpc.getRebuildProjectionMethod().getFullMethodName(),
                     EnumSet.of(Role.OPERATOR, Role.SYSTEM)),
+            rule(LoanServiceGrpc.getListLoanProductsMethod().getFullMethodName(), EnumSet.allOf(Role.class)),
+            rule(LoanServiceGrpc.getApplyForLoanMethod().getFullMethodName(), LOAN_APPLICANTS),
+            rule(LoanServiceGrpc.getGetLoanMethod().getFullMethodName(), LOAN_READERS),
+            rule(LoanServiceGrpc.getListLoansMethod().getFullMethodName(), LOAN_READERS),
+            rule(LoanServiceGrpc.getGetRepaymentScheduleMethod().getFullMethodName(), LOAN_READERS),
+            rule(LoanServiceGrpc.getGetPayoffQuoteMethod().getFullMethodName(), LOAN_READERS),
+            rule(LoanServiceGrpc.getRepayLoanMethod().getFullMethodName(), SERVICING),
+            rule(LoanServiceGrpc.getWriteOffLoanMethod().getFullMethodName(), EnumSet.of(Role.SUPERVISOR)),
+            rule(LoanServiceGrpc.getRecordRecoveryMethod().getFullMethodName(), BANK_SIDE),
+            rule(LoanServiceGrpc.getGetPortfolioSummaryMethod().getFullMethodName(),
+                    EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SUPERVISOR, Role.SYSTEM)),
+            rule(BusinessDayServiceGrpc.getGetBusinessDayMethod().getFullMethodName(), EnumSet.allOf(Role.class)),
+            rule(BusinessDayServiceGrpc.getRunCloseOfBusinessMethod().getFullMethodName(), DAY_RUNNERS),
+            rule(BusinessDayServiceGrpc.getGetCloseOfBusinessMethod().getFullMethodName(),
+                    EnumSet.of(Role.OPERATOR, Role.AUDITOR, Role.SYSTEM)),
             rule(AuditServiceGrpc.getListActivitiesMethod().getFullMethodName(), EnumSet.of(Role.AUDITOR, Role.SYSTEM)),
             rule(AuditServiceGrpc.getListAccessLogEntriesMethod().getFullMethodName(),
                     EnumSet.of(Role.AUDITOR, Role.SYSTEM)));

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
+import org.strongroom.gateway.loan.LoanDesk;
 import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
 import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
 import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
@@ -36,9 +37,12 @@ public class ApprovalDesk {
     private final CashDesk cash;
     private final NodeProperties properties;
     private final Clock clock;
+    private final LoanDesk loans;
 
-    public ApprovalDesk(CommandDispatcher commands, CashDesk cash, NodeProperties properties, Clock clock) {
+    public ApprovalDesk(CommandDispatcher commands, CashDesk cash, NodeProperties properties, Clock clock,
+                        LoanDesk loans) {
         this.commands = commands;
+        this.loans = loans;
         this.cash = cash;
         this.properties = properties;
         this.clock = clock;
@@ -91,6 +95,8 @@ public class ApprovalDesk {
                         requestId, CashDesk.ACCOUNT_NOT_FOUND, decided);
                 yield operation.transactionId();
             }
+            case LOAN_DECISION -> loans.decide(approval, true, null, requestId, decided)
+                    .disbursementTransactionId();
         };
         return new Granted(approval, transactionId);
     }
@@ -110,6 +116,8 @@ public class ApprovalDesk {
             // The held debit is not executed: its funds become available again, in the same transaction.
             commands.send(new ReleaseHoldCommand(operation.accountId(), operation.transactionId()), requestId,
                     CashDesk.ACCOUNT_NOT_FOUND, decided(rejected, caller));
+        } else if (operation.kind() == ApprovalKind.LOAN_DECISION) {
+            loans.decide(rejected, false, reason, requestId, decided(rejected, caller));
         }
         return rejected;
     }

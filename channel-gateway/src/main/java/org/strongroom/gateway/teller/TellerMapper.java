@@ -66,6 +66,7 @@ public final class TellerMapper {
                     case UNFREEZE -> ApprovalKind.APPROVAL_KIND_UNFREEZE;
                     case OVERDRAFT_CHANGE -> ApprovalKind.APPROVAL_KIND_OVERDRAFT_CHANGE;
                     case DEBIT_REVIEW -> ApprovalKind.APPROVAL_KIND_DEBIT_REVIEW;
+                    case LOAN_DECISION -> ApprovalKind.APPROVAL_KIND_LOAN_DECISION;
                 })
                 .setStatus(toProto(approval.status()))
                 .setBranchId(approval.branchId())

@@ -32,6 +32,24 @@ import org.strongroom.approval.api.ApprovalApi.ApprovalRequestedEvent;
 import org.strongroom.customer.api.CustomerContactUpdatedEvent;
 import org.strongroom.customer.api.CustomerRegisteredEvent;
 import org.strongroom.gateway.grpc.MoneyMapper;
+import org.strongroom.loan.api.LoanApi;
+import org.strongroom.proto.events.v1.DelinquencyBucket;
+import org.strongroom.proto.events.v1.InstalmentAmount;
+import org.strongroom.proto.events.v1.LoanApplied;
+import org.strongroom.proto.events.v1.LoanApproved;
+import org.strongroom.proto.events.v1.LoanClosed;
+import org.strongroom.proto.events.v1.LoanDayClosed;
+import org.strongroom.proto.events.v1.LoanDisbursed;
+import org.strongroom.proto.events.v1.LoanInterestAccrued;
+import org.strongroom.proto.events.v1.LoanRecoveryRecorded;
+import org.strongroom.proto.events.v1.LoanReferred;
+import org.strongroom.proto.events.v1.LoanRejected;
+import org.strongroom.proto.events.v1.LoanRepaid;
+import org.strongroom.proto.events.v1.LoanStatus;
+import org.strongroom.proto.events.v1.LoanWrittenOff;
+import org.strongroom.proto.events.v1.PrepaymentMode;
+import org.strongroom.proto.events.v1.RepaymentSource;
+import org.strongroom.proto.events.v1.ScheduledInstalment;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
 import org.strongroom.payment.api.TransferApi.TransferFailedEvent;
@@ -90,8 +108,9 @@ public final class DomainEventCatalogue {
     public static final String TRANSFER_TOPIC = "strongroom.transfer.events.v1";
     public static final String TILL_TOPIC = "strongroom.till.events.v1";
     public static final String APPROVAL_TOPIC = "strongroom.approval.events.v1";
+    public static final String LOAN_TOPIC = "strongroom.loan.events.v1";
     public static final Set<String> TOPICS = Set.of(CUSTOMER_TOPIC, ACCOUNT_TOPIC, TRANSFER_TOPIC, TILL_TOPIC,
-            APPROVAL_TOPIC);
+            APPROVAL_TOPIC, LOAN_TOPIC);
 
     /** A stored event as it goes out: its topic and its message. */
     public record Outgoing(String topic, Message message) {
@@ -111,6 +130,7 @@ public final class DomainEventCatalogue {
         transferEvents();
         tillEvents();
         approvalEvents();
+        loanEvents();
     }
 
     /** The outgoing message of a stored event; an unknown type is a fault, never a silent skip. */
@@ -296,6 +316,82 @@ public final class DomainEventCatalogue {
         add(ApprovalExpiredEvent.class, APPROVAL_TOPIC, e -> ApprovalExpired.newBuilder()
                 .setApprovalId(e.approvalId()).setMakerId(text(e.makerId()))
                 .build());
+    }
+
+    private void loanEvents() {
+        add(LoanApi.LoanAppliedEvent.class, LOAN_TOPIC, e -> LoanApplied.newBuilder()
+                .setLoanId(e.loanId()).setCustomerId(e.customerId()).setAccountId(e.accountId())
+                .setProductCode(e.product().code()).setProductVersion(e.product().version())
+                .setPrincipal(MoneyMapper.toProto(e.principal())).setInstalments(e.instalments())
+                .setDecisionOutcome(e.decision().outcome().name()).setDecisionScore(e.decision().score())
+                .addAllDecisionReasons(e.decision().reasons()).setScorecardVersion(e.decision().scorecardVersion())
+                .setStatusValue(number(LoanStatus.getDescriptor(), e.status()))
+                .addAllReferralReasons(e.referralReasons())
+                .setApplicationDate(ProtoTime.toProto(e.applicationDate())).setApplicantId(text(e.applicantId()))
+                .build());
+        add(LoanApi.LoanReferredEvent.class, LOAN_TOPIC, e -> LoanReferred.newBuilder()
+                .setLoanId(e.loanId()).setApprovalId(e.approvalId()).build());
+        add(LoanApi.LoanApprovedEvent.class, LOAN_TOPIC, e -> LoanApproved.newBuilder()
+                .setLoanId(e.loanId()).setApprovalId(text(e.approvalId())).setOfficerId(text(e.officerId())).build());
+        add(LoanApi.LoanRejectedEvent.class, LOAN_TOPIC, e -> LoanRejected.newBuilder()
+                .setLoanId(e.loanId()).setApprovalId(text(e.approvalId())).setOfficerId(text(e.officerId()))
+                .setReason(text(e.reason())).build());
+        add(LoanApi.LoanDisbursedEvent.class, LOAN_TOPIC, e -> LoanDisbursed.newBuilder()
+                .setLoanId(e.loanId()).setTransactionId(e.transactionId()).setAccountId(e.accountId())
+                .setDisbursementDate(ProtoTime.toProto(e.disbursementDate()))
+                .setPrincipal(MoneyMapper.toProto(e.principal())).setFee(MoneyMapper.toProto(e.fee()))
+                .addAllSchedule(e.schedule().stream().map(DomainEventCatalogue::scheduled).toList()).build());
+        add(LoanApi.LoanInterestAccruedEvent.class, LOAN_TOPIC, e -> LoanInterestAccrued.newBuilder()
+                .setLoanId(e.loanId()).setBusinessDate(ProtoTime.toProto(e.businessDate()))
+                .addAllAccruals(e.accruals().stream().map(DomainEventCatalogue::accrual).toList()).build());
+        add(LoanApi.LoanRepaidEvent.class, LOAN_TOPIC, e -> {
+            LoanRepaid.Builder repaid = LoanRepaid.newBuilder()
+                    .setLoanId(e.loanId()).setTransactionId(e.transactionId())
+                    .setBusinessDate(ProtoTime.toProto(e.businessDate())).setAmount(MoneyMapper.toProto(e.amount()))
+                    .setSourceValue(number(RepaymentSource.getDescriptor(), e.source()))
+                    .setPenalties(MoneyMapper.toProto(e.allocation().penalties()))
+                    .setFees(MoneyMapper.toProto(e.allocation().fees()))
+                    .setInterest(MoneyMapper.toProto(e.allocation().interest()))
+                    .setPrincipal(MoneyMapper.toProto(e.allocation().principal()))
+                    .addAllInstalments(e.lines().stream().map(line -> InstalmentAmount.newBuilder()
+                            .setNumber(line.number()).setInterest(MoneyMapper.toProto(line.interest()))
+                            .setPrincipal(MoneyMapper.toProto(line.principal())).build()).toList())
+                    .addAllRescheduled(e.rescheduled().stream().map(DomainEventCatalogue::scheduled).toList());
+            if (e.mode() != null) {
+                repaid.setPrepaymentModeValue(number(PrepaymentMode.getDescriptor(), e.mode()));
+            }
+            return repaid.build();
+        });
+        add(LoanApi.LoanClosedEvent.class, LOAN_TOPIC, e -> LoanClosed.newBuilder()
+                .setLoanId(e.loanId()).setBusinessDate(ProtoTime.toProto(e.businessDate())).build());
+        add(LoanApi.LoanDayClosedEvent.class, LOAN_TOPIC, e -> LoanDayClosed.newBuilder()
+                .setLoanId(e.loanId()).setBusinessDate(ProtoTime.toProto(e.businessDate()))
+                .addAllAccruals(e.accruals().stream().map(DomainEventCatalogue::accrual).toList())
+                .setPenalty(MoneyMapper.toProto(e.penalty()))
+                .setOverduePrincipal(MoneyMapper.toProto(e.overduePrincipal())).setDaysPastDue(e.daysPastDue())
+                .setBucketValue(number(DelinquencyBucket.getDescriptor(), e.bucket()))
+                .setPreviousBucketValue(number(DelinquencyBucket.getDescriptor(), e.previousBucket())).build());
+        add(LoanApi.LoanWrittenOffEvent.class, LOAN_TOPIC, e -> LoanWrittenOff.newBuilder()
+                .setLoanId(e.loanId()).setBusinessDate(ProtoTime.toProto(e.businessDate()))
+                .setOfficerId(text(e.officerId())).setReason(text(e.reason()))
+                .setPrincipal(MoneyMapper.toProto(e.principal())).setInterest(MoneyMapper.toProto(e.interest()))
+                .setPenalties(MoneyMapper.toProto(e.penalties())).setFees(MoneyMapper.toProto(e.fees()))
+                .setTotal(MoneyMapper.toProto(e.total())).build());
+        add(LoanApi.LoanRecoveryRecordedEvent.class, LOAN_TOPIC, e -> LoanRecoveryRecorded.newBuilder()
+                .setLoanId(e.loanId()).setTransactionId(e.transactionId())
+                .setBusinessDate(ProtoTime.toProto(e.businessDate())).setAmount(MoneyMapper.toProto(e.amount()))
+                .setRecoveredTotal(MoneyMapper.toProto(e.recoveredTotal())).build());
+    }
+
+    private static ScheduledInstalment scheduled(LoanApi.ScheduledLine line) {
+        return ScheduledInstalment.newBuilder().setNumber(line.number())
+                .setDueDate(ProtoTime.toProto(line.dueDate())).setPrincipal(MoneyMapper.toProto(line.principal()))
+                .setInterest(MoneyMapper.toProto(line.interest())).build();
+    }
+
+    private static InstalmentAmount accrual(LoanApi.LineAmount line) {
+        return InstalmentAmount.newBuilder().setNumber(line.number()).setInterest(MoneyMapper.toProto(line.amount()))
+                .build();
     }
 
     private static Counterparty counterparty(org.strongroom.account.api.Counterparty counterparty) {

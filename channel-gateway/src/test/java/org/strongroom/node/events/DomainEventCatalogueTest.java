@@ -31,7 +31,7 @@ class DomainEventCatalogueTest {
         scanner.addIncludeFilter(new RegexPatternTypeFilter(java.util.regex.Pattern.compile(".*Event")));
         Set<Class<?>> domainEvents = new LinkedHashSet<>();
         for (String domainPackage : List.of("org.strongroom.account", "org.strongroom.customer",
-                "org.strongroom.payment", "org.strongroom.teller", "org.strongroom.approval")) {
+                "org.strongroom.payment", "org.strongroom.teller", "org.strongroom.approval", "org.strongroom.loan")) {
             for (BeanDefinition candidate : scanner.findCandidateComponents(domainPackage)) {
                 Class<?> type = Class.forName(candidate.getBeanClassName());
                 if (type.isRecord()) {
@@ -53,6 +53,14 @@ class DomainEventCatalogueTest {
         check(org.strongroom.proto.events.v1.IdentityDocumentType.getDescriptor(), IdentityDocumentType.values());
         check(org.strongroom.proto.events.v1.CashCounterpartyType.getDescriptor(), CashCounterpartyType.values());
         check(org.strongroom.proto.events.v1.CashDirection.getDescriptor(), CashDirection.values());
+        check(org.strongroom.proto.events.v1.LoanStatus.getDescriptor(),
+                org.strongroom.loan.api.LoanApi.LoanStatus.values());
+        check(org.strongroom.proto.events.v1.DelinquencyBucket.getDescriptor(),
+                org.strongroom.loan.api.LoanApi.DelinquencyBucket.values());
+        check(org.strongroom.proto.events.v1.RepaymentSource.getDescriptor(),
+                org.strongroom.loan.api.LoanApi.RepaymentSource.values());
+        check(org.strongroom.proto.events.v1.PrepaymentMode.getDescriptor(),
+                org.strongroom.loan.api.LoanApi.PrepaymentMode.values());
     }
 
     @Test

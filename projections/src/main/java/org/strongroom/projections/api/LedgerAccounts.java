@@ -28,6 +28,10 @@ public final class LedgerAccounts {
     public static final String INTEREST_INCOME = "4000-INTEREST-INCOME";
     public static final String FEE_INCOME = "4100-FEE-INCOME";
     public static final String INTEREST_EXPENSE = "5000-INTEREST-EXPENSE";
+    /** Written-off loans (expense). */
+    public static final String LOAN_LOSSES = "5100-LOAN-LOSSES";
+    /** Money recovered on written-off loans (income). */
+    public static final String LOAN_RECOVERIES = "4200-LOAN-RECOVERIES";
 
     /** Every account of the chart, with its name and normal side. */
     public static final List<LedgerAccount> CHART = List.of(
@@ -40,7 +44,9 @@ public final class LedgerAccounts {
             new LedgerAccount(DEPOSITS_SAVINGS, "Customer deposits: savings accounts", Side.CREDIT),
             new LedgerAccount(INTEREST_INCOME, "Interest income", Side.CREDIT),
             new LedgerAccount(FEE_INCOME, "Fee income", Side.CREDIT),
+            new LedgerAccount(LOAN_RECOVERIES, "Recoveries on written-off loans", Side.CREDIT),
             new LedgerAccount(INTEREST_EXPENSE, "Interest expense", Side.DEBIT),
+            new LedgerAccount(LOAN_LOSSES, "Loan losses (write-offs)", Side.DEBIT),
             new LedgerAccount(CASH_OVER_SHORT, "Cash over and short", Side.DEBIT));
 
     public enum Side {

@@ -11,10 +11,11 @@ public final class Projections {
     public static final String APPROVAL_VIEW = "approval-view";
     public static final String TRANSFER_VIEW = "transfer-view";
     public static final String GENERAL_LEDGER = "general-ledger";
+    public static final String LOAN_VIEW = "loan-view";
 
     /** Every projection an operator may rebuild. */
     public static final List<String> ALL = List.of(CUSTOMER_VIEW, ACCOUNT_VIEW, ACCOUNT_TRANSACTIONS, APPROVAL_VIEW,
-            TRANSFER_VIEW, GENERAL_LEDGER);
+            TRANSFER_VIEW, GENERAL_LEDGER, LOAN_VIEW);
 
     private Projections() {
     }

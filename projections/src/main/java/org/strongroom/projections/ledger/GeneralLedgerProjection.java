@@ -23,6 +23,11 @@ import org.strongroom.account.api.AccountProduct;
 import org.strongroom.account.api.Counterparty;
 import org.strongroom.account.api.CounterpartyType;
 import org.strongroom.kernel.MetadataKeys;
+import org.strongroom.loan.api.LoanApi.LineAmount;
+import org.strongroom.loan.api.LoanApi.LoanDayClosedEvent;
+import org.strongroom.loan.api.LoanApi.LoanDisbursedEvent;
+import org.strongroom.loan.api.LoanApi.LoanInterestAccruedEvent;
+import org.strongroom.loan.api.LoanApi.LoanWrittenOffEvent;
 import org.strongroom.kernel.Money;
 import org.strongroom.projections.api.LedgerQueries.JournalEntry;
 import org.strongroom.projections.api.LedgerQueries.JournalLine;
@@ -136,11 +141,48 @@ public class GeneralLedgerProjection {
                         : credit(LedgerAccounts.CASH_OVER_SHORT, event.variance()));
     }
 
+    @EventHandler
+    void on(LoanDisbursedEvent event, EventMessage<?> message) {
+        // The principal reaches the account through its deposit (counterparty LOAN); the fee is owed on top.
+        post(message, event.loanId(), "loan origination fee", event.disbursementDate().toString(),
+                debit(LedgerAccounts.LOANS_RECEIVABLE, event.fee()),
+                credit(LedgerAccounts.FEE_INCOME, event.fee()));
+    }
+
+    @EventHandler
+    void on(LoanInterestAccruedEvent event, EventMessage<?> message) {
+        Money interest = total(event.accruals());
+        if (interest != null) {
+            post(message, event.loanId(), "loan interest accrued", event.businessDate().toString(),
+                    debit(LedgerAccounts.LOANS_RECEIVABLE, interest), credit(LedgerAccounts.INTEREST_INCOME, interest));
+        }
+    }
+
+    @EventHandler
+    void on(LoanDayClosedEvent event, EventMessage<?> message) {
+        Money interest = total(event.accruals());
+        Money earned = interest == null ? event.penalty() : interest.plus(event.penalty());
+        post(message, event.loanId(), "loan interest and penalty interest accrued", event.businessDate().toString(),
+                debit(LedgerAccounts.LOANS_RECEIVABLE, earned), credit(LedgerAccounts.INTEREST_INCOME, earned));
+    }
+
+    @EventHandler
+    void on(LoanWrittenOffEvent event, EventMessage<?> message) {
+        post(message, event.loanId(), "loan written off: " + event.reason(), event.businessDate().toString(),
+                debit(LedgerAccounts.LOAN_LOSSES, event.total()), credit(LedgerAccounts.LOANS_RECEIVABLE, event.total()));
+    }
+
+    private static Money total(java.util.List<LineAmount> amounts) {
+        return amounts.stream().map(LineAmount::amount).reduce(Money::plus).orElse(null);
+    }
+
     private static String source(Counterparty counterparty) {
         return switch (counterparty.type()) {
             case EXTERNAL_CLEARING -> LedgerAccounts.EXTERNAL_CLEARING;
             case TILL -> LedgerAccounts.TILL_CASH;
             case TRANSFER -> LedgerAccounts.TRANSIT;
+            case LOAN -> LedgerAccounts.LOANS_RECEIVABLE;
+            case LOAN_RECOVERY -> LedgerAccounts.LOAN_RECOVERIES;
         };
     }
 

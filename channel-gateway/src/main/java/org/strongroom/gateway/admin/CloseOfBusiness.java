@@ -1,0 +1,274 @@
+package org.strongroom.gateway.admin;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.strongroom.gateway.command.EventStoreProbe;
+import org.strongroom.gateway.grpc.CallerContext;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.loan.LoanDesk;
+import org.strongroom.gateway.projection.ProjectionBarrier;
+import org.strongroom.kernel.Channel;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Role;
+import org.strongroom.node.loan.LoanProperties;
+import org.strongroom.node.time.BusinessDateService;
+import org.strongroom.projections.loan.LoanViews;
+
+/**
+ * Close of business for the current business date: every active loan is closed for the date (collection,
+ * accrual, penalty interest, ageing), each in its own transaction, by a few workers over disjoint segments
+ * of loans; then the business date advances. One run at a time across nodes (a PostgreSQL session lock).
+ * A run that stops part-way (error, shutdown, crash) is resumed by running the date again: every loan
+ * knows the last date it was closed for, so nothing happens twice.
+ */
+@Component
+public class CloseOfBusiness {
+
+    private static final Logger log = LoggerFactory.getLogger(CloseOfBusiness.class);
+    /** Session advisory lock held by the node running close of business ("STRONGCO"). */
+    static final long RUN_LOCK = 0x5354524F4E47434FL;
+
+    public enum State {
+        RUNNING,
+        COMPLETED,
+        INTERRUPTED
+    }
+
+    /** A run as recorded, with its progress summed over the segments. */
+    public record Run(LocalDate businessDate, State state, long loansTotal, long loansDone, long transfersTotal,
+                      long transfersDone, long collections, long shortfalls, Instant startTime, Instant endTime,
+                      String error) {
+    }
+
+    private final JdbcTemplate jdbc;
+    private final DataSource dataSource;
+    private final TransactionTemplate transactions;
+    private final BusinessDateService businessDate;
+    private final LoanViews loans;
+    private final LoanDesk desk;
+    private final ProjectionBarrier barrier;
+    private final EventStoreProbe eventStore;
+    private final LoanProperties properties;
+    private final Clock clock;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "close-of-business"));
+    private final AtomicReference<Future<?>> current = new AtomicReference<>();
+    /** Tests: stop a run after this many loans, as a crash would (0: never). */
+    volatile int stopAfterLoans;
+
+    public CloseOfBusiness(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactionManager,
+                           BusinessDateService businessDate, LoanViews loans, LoanDesk desk, ProjectionBarrier barrier,
+                           EventStoreProbe eventStore, LoanProperties properties, Clock clock) {
+        this.jdbc = jdbc;
+        this.dataSource = dataSource;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+        this.businessDate = businessDate;
+        this.loans = loans;
+        this.desk = desk;
+        this.barrier = barrier;
+        this.eventStore = eventStore;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /**
+     * Starts (or resumes) close of business for {@code date}, which must be the current business date;
+     * a date already closed answers with its run. Returns at once.
+     */
+    public Run start(LocalDate date) {
+        LocalDate today = businessDate.refresh();
+        if (date.isBefore(today)) {
+            return find(date).filter(run -> run.state() == State.COMPLETED).orElseThrow(() -> mismatch(today));
+        }
+        if (!date.equals(today)) {
+            throw mismatch(today);
+        }
+        synchronized (current) {
+            Future<?> running = current.get();
+            if (running == null || running.isDone()) {
+                jdbc.update("INSERT INTO cob_run (business_date, state, start_time) VALUES (?, 'RUNNING', ?) "
+                                + "ON CONFLICT (business_date) DO UPDATE SET state = 'RUNNING', error = NULL",
+                        date, Timestamp.from(clock.instant()));
+                current.set(runner.submit(() -> runGuarded(date)));
+            }
+        }
+        return find(date).orElseThrow();
+    }
+
+    /** Runs close of business for {@code date} in the calling thread (the CLI's and tests' entry point). */
+    public Run runAndWait(LocalDate date) throws Exception {
+        start(date);
+        Future<?> running = current.get();
+        if (running != null) {
+            running.get();
+        }
+        return find(date).orElseThrow();
+    }
+
+    private static DomainException mismatch(LocalDate today) {
+        return DomainException.rule(ErrorReason.BUSINESS_DATE_MISMATCH, "the business date is " + today
+                + "; close of business runs for it (or reports a date already closed)",
+                Map.of("business_date", today.toString()));
+    }
+
+    private void runGuarded(LocalDate date) {
+        try (Connection lockHolder = dataSource.getConnection()) {
+            if (!tryLock(lockHolder)) {
+                // Another node runs it: that node records the outcome.
+                return;
+            }
+            try {
+                new CallerContext("close-of-business", Role.SYSTEM, Channel.SYSTEM, null, "cob-" + date, null, null,
+                        null).run(() -> {
+                            run(date);
+                            return null;
+                        });
+            } finally {
+                unlock(lockHolder);
+            }
+        } catch (Exception e) {
+            log.error("close of business for {} stopped; running it again resumes it", date, e);
+            jdbc.update("UPDATE cob_run SET state = 'INTERRUPTED', error = ? WHERE business_date = ?",
+                    String.valueOf(e.getMessage()), date);
+        }
+    }
+
+    private void run(LocalDate date) throws Exception {
+        // Loans disbursed just now must be in the view before the view lists the loans to close.
+        barrier.await(eventStore.head());
+        List<String> open = loans.openFor(date);
+        long done = jdbc.queryForObject("SELECT COALESCE(SUM(loans_done), 0) FROM cob_segment WHERE business_date = ?",
+                Long.class, date);
+        jdbc.update("UPDATE cob_run SET loans_total = ? WHERE business_date = ?", done + open.size(), date);
+        int segments = properties.getCobSegments();
+        List<List<String>> bySegment = new ArrayList<>();
+        for (int s = 0; s < segments; s++) {
+            bySegment.add(new ArrayList<>());
+            jdbc.update("INSERT INTO cob_segment (business_date, segment) VALUES (?, ?) ON CONFLICT DO NOTHING", date, s);
+        }
+        for (String loanId : open) {
+            bySegment.get(Math.floorMod(loanId.hashCode(), segments)).add(loanId);
+        }
+        CallerContext system = CallerContext.current();
+        ExecutorService workers = Executors.newFixedThreadPool(properties.getCobThreads(),
+                r -> daemon(r, "close-of-business-worker"));
+        java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (int s = 0; s < segments; s++) {
+                int segment = s;
+                tasks.add(workers.submit(() -> system.run(() -> {
+                    for (String loanId : bySegment.get(segment)) {
+                        if (stopAfterLoans > 0 && processed.incrementAndGet() > stopAfterLoans) {
+                            throw new IllegalStateException("stopped after " + stopAfterLoans + " loans (test)");
+                        }
+                        closeLoan(loanId, date, segment);
+                    }
+                    return null;
+                })));
+            }
+            for (Future<?> task : tasks) {
+                task.get();
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        transactions.executeWithoutResult(tx -> {
+            businessDate.advance(date);
+            jdbc.update("UPDATE cob_run SET state = 'COMPLETED', end_time = ? WHERE business_date = ?",
+                    Timestamp.from(clock.instant()), date);
+        });
+        log.info("close of business for {} completed: {} loans", date, find(date).map(Run::loansDone).orElse(0L));
+    }
+
+    /** One loan's close of business, with its segment's progress, in one transaction. */
+    private void closeLoan(String loanId, LocalDate date, int segment) {
+        transactions.executeWithoutResult(tx -> {
+            IdempotentExecutor.lockAggregate(jdbc, loanId);
+            LoanDesk.Closed closed = desk.closeDay(loanId, date, "cob-" + date + "-" + loanId);
+            if (!closed.alreadyClosed()) {
+                jdbc.update("UPDATE cob_segment SET loans_done = loans_done + 1, collections = collections + ?, "
+                                + "shortfalls = shortfalls + ? WHERE business_date = ? AND segment = ?",
+                        closed.collected() ? 1 : 0, closed.shortfall() ? 1 : 0, date, segment);
+            }
+        });
+    }
+
+    public Optional<Run> find(LocalDate date) {
+        return jdbc.query("""
+                SELECT r.*, COALESCE(SUM(s.loans_done), 0) AS loans_done, COALESCE(SUM(s.collections), 0) AS collections,
+                       COALESCE(SUM(s.shortfalls), 0) AS shortfalls
+                FROM cob_run r LEFT JOIN cob_segment s ON s.business_date = r.business_date
+                WHERE r.business_date = ? GROUP BY r.business_date
+                """, (rs, n) -> run(rs), date).stream().findFirst();
+    }
+
+    public Optional<Run> latest() {
+        return jdbc.queryForList("SELECT business_date FROM cob_run ORDER BY business_date DESC LIMIT 1",
+                LocalDate.class).stream().findFirst().flatMap(this::find);
+    }
+
+    private Run run(ResultSet rs) throws SQLException {
+        State state = State.valueOf(rs.getString("state"));
+        if (state == State.RUNNING && !lockHeld()) {
+            state = State.INTERRUPTED; // recorded as running, but no node holds the run lock: it crashed
+        }
+        Timestamp end = rs.getTimestamp("end_time");
+        return new Run(rs.getObject("business_date", LocalDate.class), state, rs.getLong("loans_total"),
+                rs.getLong("loans_done"), rs.getLong("transfers_total"), rs.getLong("transfers_done"),
+                rs.getLong("collections"), rs.getLong("shortfalls"), rs.getTimestamp("start_time").toInstant(),
+                end == null ? null : end.toInstant(), rs.getString("error"));
+    }
+
+    private boolean lockHeld() {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE "
+                + "locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = ?)",
+                Boolean.class, RUN_LOCK));
+    }
+
+    private static boolean tryLock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
+            statement.setLong(1, RUN_LOCK);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static void unlock(Connection connection) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            statement.setLong(1, RUN_LOCK);
+            statement.execute();
+        }
+    }
+}

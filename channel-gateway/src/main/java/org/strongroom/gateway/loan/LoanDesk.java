@@ -1,0 +1,180 @@
+package org.strongroom.gateway.loan;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.account.api.AccountCommands.CollectDueAmountCommand;
+import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
+import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
+import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.CounterpartyType;
+import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
+import org.strongroom.approval.api.ApprovalApi.ApprovalKind;
+import org.strongroom.approval.api.ApprovalApi.ApprovalOperation;
+import org.strongroom.approval.api.ApprovalApi.RequestApprovalCommand;
+import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.grpc.CallerContext;
+import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.Money;
+import org.strongroom.kernel.Role;
+import org.strongroom.loan.api.LoanApi.ApplyForLoanCommand;
+import org.strongroom.loan.api.LoanApi.CloseLoanDayCommand;
+import org.strongroom.loan.api.LoanApi.DecideLoanCommand;
+import org.strongroom.loan.api.LoanApi.DisburseLoanCommand;
+import org.strongroom.loan.api.LoanApi.InspectLoanCommand;
+import org.strongroom.loan.api.LoanApi.LoanDetails;
+import org.strongroom.loan.api.LoanApi.LoanStatus;
+import org.strongroom.loan.api.LoanApi.PrepaymentMode;
+import org.strongroom.loan.api.LoanApi.RecordRecoveryCommand;
+import org.strongroom.loan.api.LoanApi.ReferLoanCommand;
+import org.strongroom.loan.api.LoanApi.RepayLoanCommand;
+import org.strongroom.loan.api.LoanApi.RepaymentSource;
+import org.strongroom.loan.product.LoanProduct;
+import org.strongroom.loan.scoring.CreditProfile;
+import org.strongroom.node.loan.LoanProperties;
+import org.strongroom.node.time.BusinessDateService;
+
+/**
+ * A loan's money moves with its account in one transaction: the disbursement credits the account as the
+ * loan records it, a repayment debits the account as the loan allocates it. Used by the gRPC service, by
+ * loan officers' decisions (ApprovalDesk) and by close of business. Callers run these inside the
+ * transaction of an idempotent call (or of one loan's close of business) holding the loan's lock; the
+ * account's lock is taken after it, always in that order.
+ */
+@Component
+public class LoanDesk {
+
+    static final CommandDispatcher.NotFound LOAN_NOT_FOUND = new CommandDispatcher.NotFound(
+            ErrorReason.LOAN_NOT_FOUND, "loan_id", "no such loan");
+    static final CommandDispatcher.NotFound ACCOUNT_NOT_FOUND = new CommandDispatcher.NotFound(
+            ErrorReason.ACCOUNT_NOT_FOUND, "account_id", "no such account");
+
+    private final CommandDispatcher commands;
+    private final BusinessDateService businessDate;
+    private final LoanProperties properties;
+    private final Clock clock;
+    private final JdbcTemplate jdbc;
+
+    public LoanDesk(CommandDispatcher commands, BusinessDateService businessDate, LoanProperties properties,
+                    Clock clock, JdbcTemplate jdbc) {
+        this.commands = commands;
+        this.jdbc = jdbc;
+        this.businessDate = businessDate;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** An application's outcome: the loan, and for a disbursed loan the account credit's transaction id. */
+    public record Applied(LoanDetails loan, String disbursementTransactionId) {
+    }
+
+    /**
+     * Records the application and its decision; disburses an approved one at once, or refers it to a loan
+     * officer of the caller's branch (the loan desk for customers' own channels).
+     */
+    public Applied apply(String loanId, String customerId, String accountId, LoanProduct product, Money principal,
+                         int instalments, CreditProfile profile, String requestId) {
+        CallerContext caller = CallerContext.current();
+        LoanDetails loan = commands.create(new ApplyForLoanCommand(loanId, customerId, accountId, product, principal,
+                instalments, profile, businessDate.current(), caller.principalId()), requestId);
+        if (loan.status() == LoanStatus.APPROVED) {
+            return disburse(loan, requestId, Map.of());
+        }
+        if (loan.status() == LoanStatus.PENDING_REVIEW) {
+            boolean branchStaff = caller.role() == Role.TELLER || caller.role() == Role.SUPERVISOR;
+            String desk = branchStaff ? caller.branchId() : properties.getReviewBranch();
+            String approvalId = UUID.randomUUID().toString();
+            commands.create(new RequestApprovalCommand(approvalId, new ApprovalOperation(ApprovalKind.LOAN_DECISION,
+                    accountId, null, principal, "loan application " + loanId, loanId), desk, caller.principalId(),
+                    clock.instant().plus(properties.getDecisionExpireAfter())), requestId);
+            loan = commands.send(new ReferLoanCommand(loanId, approvalId), requestId, LOAN_NOT_FOUND);
+        }
+        return new Applied(loan, "");
+    }
+
+    /** A loan officer's decision on a referred application: approving disburses it in the same transaction. */
+    public Applied decide(ApprovalDetails approval, boolean approve, String reason, String requestId,
+                          Map<String, String> decided) {
+        String loanId = approval.operation().transactionId();
+        LoanDetails loan = commands.send(new DecideLoanCommand(loanId, approval.approvalId(), approve,
+                CallerContext.current().principalId(), reason), requestId, LOAN_NOT_FOUND, decided);
+        return approve ? disburse(loan, requestId, decided) : new Applied(loan, "");
+    }
+
+    private Applied disburse(LoanDetails approved, String requestId, Map<String, String> metadata) {
+        String transactionId = UUID.randomUUID().toString();
+        LoanDetails loan = commands.send(new DisburseLoanCommand(approved.loanId(), transactionId,
+                businessDate.current()), requestId, LOAN_NOT_FOUND, metadata);
+        IdempotentExecutor.lockAggregate(jdbc, loan.accountId());
+        commands.send(new DepositFundsCommand(loan.accountId(), transactionId, loan.principal(),
+                new Counterparty(CounterpartyType.LOAN, loan.loanId())), requestId, ACCOUNT_NOT_FOUND, metadata);
+        return new Applied(loan, transactionId);
+    }
+
+    /** The loan as of the business date (what is due today included). */
+    public LoanDetails inspect(String loanId, String requestId) {
+        return commands.send(new InspectLoanCommand(loanId, businessDate.current()), requestId, LOAN_NOT_FOUND);
+    }
+
+    /** A repayment and the loan before and after it (their difference is where the money went). */
+    public record Repaid(LoanDetails before, LoanDetails after, String transactionId) {
+    }
+
+    /** Takes the amount from the loan's account and applies it to the loan. */
+    public Repaid repay(LoanDetails before, Money amount, PrepaymentMode mode, String requestId) {
+        String transactionId = UUID.randomUUID().toString();
+        LoanDetails after = commands.send(new RepayLoanCommand(before.loanId(), transactionId, amount,
+                businessDate.current(), mode, RepaymentSource.MANUAL), requestId, LOAN_NOT_FOUND);
+        IdempotentExecutor.lockAggregate(jdbc, before.accountId());
+        commands.send(new WithdrawFundsCommand(before.accountId(), transactionId, amount,
+                new Counterparty(CounterpartyType.LOAN, before.loanId())), requestId, ACCOUNT_NOT_FOUND);
+        return new Repaid(before, after, transactionId);
+    }
+
+    /** Records money recovered on a written-off loan, taken from its account. */
+    public Repaid recover(LoanDetails before, Money amount, String requestId) {
+        String transactionId = UUID.randomUUID().toString();
+        LoanDetails after = commands.send(new RecordRecoveryCommand(before.loanId(), transactionId, amount,
+                businessDate.current()), requestId, LOAN_NOT_FOUND);
+        IdempotentExecutor.lockAggregate(jdbc, before.accountId());
+        commands.send(new WithdrawFundsCommand(before.accountId(), transactionId, amount,
+                new Counterparty(CounterpartyType.LOAN_RECOVERY, before.loanId())), requestId, ACCOUNT_NOT_FOUND);
+        return new Repaid(before, after, transactionId);
+    }
+
+    /** What close of business did for one loan on one date. */
+    public record Closed(boolean alreadyClosed, boolean collected, boolean shortfall) {
+    }
+
+    /**
+     * Close of business for one loan: collects what is due from its account (as much as the account's own
+     * funds cover), then closes the day (accrual, penalty interest, ageing). A loan already closed for the
+     * date is left alone, so a rerun or a resumed run changes nothing twice.
+     */
+    public Closed closeDay(String loanId, LocalDate date, String requestId) {
+        LoanDetails loan = commands.send(new InspectLoanCommand(loanId, date), requestId, LOAN_NOT_FOUND);
+        if (loan.status() != LoanStatus.ACTIVE || !loan.closedThrough().isBefore(date)) {
+            return new Closed(true, false, false);
+        }
+        boolean collected = false;
+        boolean shortfall = false;
+        if (loan.dueNow().isPositive()) {
+            String transactionId = UUID.randomUUID().toString();
+            IdempotentExecutor.lockAggregate(jdbc, loan.accountId());
+            Money taken = commands.send(new CollectDueAmountCommand(loan.accountId(), transactionId, loan.dueNow(),
+                    new Counterparty(CounterpartyType.LOAN, loanId)), requestId, ACCOUNT_NOT_FOUND);
+            if (taken.isPositive()) {
+                commands.send(new RepayLoanCommand(loanId, transactionId, taken, date, null,
+                        RepaymentSource.AUTO_DEBIT), requestId, LOAN_NOT_FOUND);
+                collected = true;
+            }
+            shortfall = taken.compareTo(loan.dueNow()) < 0;
+        }
+        commands.send(new CloseLoanDayCommand(loanId, date), requestId, LOAN_NOT_FOUND);
+        return new Closed(false, collected, shortfall);
+    }
+}

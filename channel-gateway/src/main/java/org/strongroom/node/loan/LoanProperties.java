@@ -1,0 +1,63 @@
+package org.strongroom.node.loan;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.strongroom.loan.product.LoanProduct;
+
+/** Loan settings under {@code strongroom.loans}: the products on offer and how close of business runs. */
+@ConfigurationProperties("strongroom.loans")
+public class LoanProperties {
+
+    /** Every version of every product; a loan keeps the version it was opened with. */
+    private List<LoanProduct> products = new ArrayList<>();
+    /** The desk (branch id) whose supervisors decide applications made outside a branch. */
+    private String reviewBranch = "loan-desk";
+    /** How long a referred application waits for a loan officer. */
+    private Duration decisionExpireAfter = Duration.ofDays(3);
+    /** Close of business: loans are split into this many segments by id ... */
+    private int cobSegments = 8;
+    /** ... worked on by this many threads, each segment by one thread at a time. */
+    private int cobThreads = 2;
+
+    public List<LoanProduct> getProducts() {
+        return products;
+    }
+
+    public void setProducts(List<LoanProduct> products) {
+        this.products = products;
+    }
+
+    public String getReviewBranch() {
+        return reviewBranch;
+    }
+
+    public void setReviewBranch(String reviewBranch) {
+        this.reviewBranch = reviewBranch;
+    }
+
+    public Duration getDecisionExpireAfter() {
+        return decisionExpireAfter;
+    }
+
+    public void setDecisionExpireAfter(Duration decisionExpireAfter) {
+        this.decisionExpireAfter = decisionExpireAfter;
+    }
+
+    public int getCobSegments() {
+        return cobSegments;
+    }
+
+    public void setCobSegments(int cobSegments) {
+        this.cobSegments = cobSegments;
+    }
+
+    public int getCobThreads() {
+        return cobThreads;
+    }
+
+    public void setCobThreads(int cobThreads) {
+        this.cobThreads = cobThreads;
+    }
+}
