@@ -26,6 +26,7 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.gateway.command.EventStoreProbe;
 import org.strongroom.gateway.grpc.CallerContext;
+import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.loan.LoanDesk;
 import org.strongroom.gateway.projection.ProjectionBarrier;
@@ -114,6 +115,26 @@ public class CloseOfBusiness {
         }
         synchronized (current) {
             Future<?> running = current.get();
+            if (running != null && !running.isDone()) {
+                Optional<Run> same = find(date).filter(run -> run.state() == State.RUNNING);
+                if (same.isPresent()) {
+                    return same.get();
+                }
+                // The previous date's run records its end just before its thread lets go: wait for that.
+                try {
+                    running.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw ErrorStatuses.exception(com.google.rpc.Code.ABORTED, ErrorReason.CLOSE_OF_BUSINESS_RUNNING,
+                            "close of business is still running; retry when it has ended",
+                            Map.of("business_date", date.toString()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // the run recorded itself as INTERRUPTED
+                }
+                running = current.get();
+            }
             if (running == null || running.isDone()) {
                 jdbc.update("INSERT INTO cob_run (business_date, state, start_time) VALUES (?, 'RUNNING', ?) "
                                 + "ON CONFLICT (business_date) DO UPDATE SET state = 'RUNNING', error = NULL",
@@ -249,10 +270,21 @@ public class CloseOfBusiness {
                 end == null ? null : end.toInstant(), rs.getString("error"));
     }
 
+    /** Whether some node holds the run lock: this node's run, or another's (the lock is not free). */
     private boolean lockHeld() {
-        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE "
-                + "locktype = 'advisory' AND granted AND ((classid::bigint << 32) | objid::bigint) = ?)",
-                Boolean.class, RUN_LOCK));
+        Future<?> running = current.get();
+        if (running != null && !running.isDone()) {
+            return true;
+        }
+        try (Connection probe = dataSource.getConnection()) {
+            if (tryLock(probe)) {
+                unlock(probe);
+                return false;
+            }
+            return true;
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read the close-of-business lock", e);
+        }
     }
 
     private static boolean tryLock(Connection connection) throws SQLException {

@@ -79,8 +79,9 @@ public class LoanDesk {
     public Applied apply(String loanId, String customerId, String accountId, LoanProduct product, Money principal,
                          int instalments, CreditProfile profile, String requestId) {
         CallerContext caller = CallerContext.current();
-        LoanDetails loan = commands.create(new ApplyForLoanCommand(loanId, customerId, accountId, product, principal,
-                instalments, profile, businessDate.current(), caller.principalId()), requestId);
+        commands.create(new ApplyForLoanCommand(loanId, customerId, accountId, product, principal, instalments,
+                profile, businessDate.current(), caller.principalId()), requestId);
+        LoanDetails loan = inspect(loanId, requestId);
         if (loan.status() == LoanStatus.APPROVED) {
             return disburse(loan, requestId, Map.of());
         }

@@ -150,7 +150,7 @@ public class Loan {
 
     @CommandHandler
     LoanDetails handle(DecideLoanCommand command) {
-        if (status != LoanStatus.PENDING_REVIEW || !command.approvalId().equals(approvalId)) {
+        if (status != LoanStatus.PENDING_REVIEW || approvalId == null || !approvalId.equals(command.approvalId())) {
             throw notAwaitingDecision();
         }
         if (command.approve()) {
@@ -249,10 +249,13 @@ public class Loan {
             throw DomainException.invalidField("payoff_date", "must be within " + MAX_QUOTE_DAYS
                     + " days of the business date " + command.businessDate());
         }
-        // Close the days before the payoff date as close of business would (without collections), then
-        // accrue the payoff date itself.
+        // Close the days from today to the payoff date as close of business will (without collections), then
+        // accrue the payoff date itself. Days before today that are not yet closed charge nothing, exactly as
+        // a repayment today would not.
         LoanBook projected = book.copy();
-        for (LocalDate day = projected.closedThrough().plusDays(1); day.isBefore(date); day = day.plusDays(1)) {
+        LocalDate first = projected.closedThrough().plusDays(1);
+        for (LocalDate day = first.isBefore(command.businessDate()) ? command.businessDate() : first;
+             day.isBefore(date); day = day.plusDays(1)) {
             projected.applyDayClosed(projected.accrualTo(day), day, projected.penaltyFor(day));
         }
         projected.applyAccrual(projected.accrualTo(date), date);

@@ -357,12 +357,13 @@ final class LoanBook {
                 rescheduled = plan.lines();
                 newRegular = plan.regularPayment();
                 // The prepaid principal is paid on the current line as rescheduled (its principal is
-                // rescheduled + prepaid, so the lines keep adding up to what was lent).
+                // rescheduled + prepaid, plus what an earlier prepayment in this period paid of it, so the
+                // lines keep adding up to what was lent).
                 principal[current] = principal[current].add(left);
                 rescheduled = new ArrayList<>(rescheduled);
                 ScheduledLine first = rescheduled.get(0);
                 rescheduled.set(0, new ScheduledLine(first.number(), first.dueDate(),
-                        first.principal().plus(money(left)), first.interest()));
+                        first.principal().plus(money(line.paidPrincipal.add(left))), first.interest()));
                 rescheduled = List.copyOf(rescheduled);
                 left = BigDecimal.ZERO;
                 assert line.number == first.number();
@@ -477,6 +478,7 @@ final class LoanBook {
                 Line line = new Line(scheduled.number(), previous.start, scheduled.dueDate(),
                         scheduled.principal().amount(), scheduled.interest().amount());
                 if (scheduled.number() == old.number) {
+                    line.paidPrincipal = old.paidPrincipal;
                     line.paidInterest = old.paidInterest;
                     line.accrued = old.accrued;
                     line.baseDate = date;
