@@ -25,6 +25,7 @@ import org.strongroom.payment.api.TransferApi.TransferStatus;
 import org.strongroom.projections.api.Projections;
 import org.strongroom.projections.api.TransferQueries.FindTransferQuery;
 import org.strongroom.projections.api.TransferQueries.ListTransfersQuery;
+import org.strongroom.projections.api.TransferQueries.ScheduledTransfersDueQuery;
 import org.strongroom.projections.api.TransferQueries.TransferPage;
 import org.strongroom.projections.api.TransferQueries.TransferView;
 
@@ -111,6 +112,13 @@ public class TransferViewProjection {
         List<TransferDetails> page = more ? rows.subList(0, query.limit()) : rows;
         long last = page.isEmpty() ? query.beforePosition() : positions.get(page.size() - 1);
         return new TransferPage(List.copyOf(page), last, more);
+    }
+
+    @QueryHandler
+    public List<String> handle(ScheduledTransfersDueQuery query) {
+        return jdbc.queryForList("SELECT transfer_id FROM transfer_view WHERE status = 'SCHEDULED' "
+                + "AND execution_date <= ? ORDER BY execution_date, requested_position", String.class,
+                query.businessDate());
     }
 
     private static TransferDetails details(ResultSet rs) throws SQLException {
