@@ -1,6 +1,7 @@
 package org.strongroom.payment.api;
 
 import java.time.Instant;
+import java.time.LocalDate;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.strongroom.account.api.DebitLimits;
 import org.strongroom.kernel.Money;
@@ -8,7 +9,8 @@ import org.strongroom.kernel.Money;
 /**
  * Commands, events and answers of the Transfer aggregate: a transfer between two accounts of the bank,
  * carried out step by step by {@code TransferProcess} (reserve on the source, credit the target, settle
- * the source; or release the reservation and fail).
+ * the source; or release the reservation and fail). A transfer dated after the business date it is
+ * requested on waits as SCHEDULED until close of business starts it on that date.
  */
 public final class TransferApi {
 
@@ -18,16 +20,30 @@ public final class TransferApi {
     public enum TransferStatus {
         PENDING,
         COMPLETED,
-        FAILED
+        FAILED,
+        /** Dated for a later business date; becomes PENDING when started on it. */
+        SCHEDULED
     }
 
     /**
-     * @param limits     the initiating caller's channel limits, applied when the source is reserved
-     * @param roleLimits the initiating caller's role limits
+     * @param limits        the initiating caller's channel limits, applied when the source is reserved
+     * @param roleLimits    the initiating caller's role limits
+     * @param executionDate the business date to carry it out on; null (or the business date) for now
+     * @param businessDate  the current business date, which the execution date is judged against
      */
     public record RequestTransferCommand(@TargetAggregateIdentifier String transferId, String sourceAccountId,
                                          String targetAccountId, Money amount, String reference, DebitLimits limits,
-                                         DebitLimits roleLimits) {
+                                         DebitLimits roleLimits, LocalDate executionDate, LocalDate businessDate) {
+    }
+
+    /**
+     * Starts a SCHEDULED transfer whose execution date has come; does nothing to one already started
+     * (close of business may send it again after a crash).
+     *
+     * @param businessDate the business date close of business is running for
+     */
+    public record ExecuteScheduledTransferCommand(@TargetAggregateIdentifier String transferId,
+                                                  LocalDate businessDate) {
     }
 
     public record CompleteTransferCommand(@TargetAggregateIdentifier String transferId) {
@@ -41,6 +57,12 @@ public final class TransferApi {
                                          Money amount, String reference, DebitLimits limits, DebitLimits roleLimits) {
     }
 
+    /** A transfer dated for a later business date: TransferRequestedEvent follows on that date. */
+    public record TransferScheduledEvent(String transferId, String sourceAccountId, String targetAccountId,
+                                         Money amount, String reference, DebitLimits limits, DebitLimits roleLimits,
+                                         LocalDate executionDate) {
+    }
+
     public record TransferCompletedEvent(String transferId, String sourceAccountId, String targetAccountId,
                                          Money amount) {
     }
@@ -49,8 +71,10 @@ public final class TransferApi {
                                       String reason, String message) {
     }
 
+    /** @param executionDate the date a scheduled transfer was dated for; null for one carried out at once */
     public record TransferDetails(String transferId, String sourceAccountId, String targetAccountId, Money amount,
                                   String reference, TransferStatus status, String failureReason,
-                                  String failureMessage, Instant requestTime, Instant updateTime) {
+                                  String failureMessage, Instant requestTime, Instant updateTime,
+                                  LocalDate executionDate) {
     }
 }

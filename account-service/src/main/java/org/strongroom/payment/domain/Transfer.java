@@ -3,27 +3,40 @@ package org.strongroom.payment.domain;
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Objects;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
+import org.strongroom.account.api.DebitLimits;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
 import org.strongroom.payment.api.TransferApi.CompleteTransferCommand;
+import org.strongroom.payment.api.TransferApi.ExecuteScheduledTransferCommand;
 import org.strongroom.payment.api.TransferApi.FailTransferCommand;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferFailedEvent;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
+import org.strongroom.payment.api.TransferApi.TransferScheduledEvent;
 import org.strongroom.payment.api.TransferApi.TransferStatus;
 
 /**
  * A transfer's own record: what was asked, and how it ended. It ends once: completing or failing an
- * ended transfer (a step redelivered after a crash) changes nothing.
+ * ended transfer (a step redelivered after a crash) changes nothing. One dated for a later business date
+ * waits as SCHEDULED; starting it records the same TransferRequestedEvent an immediate transfer begins
+ * with, so the transfer process carries both out alike.
  */
 @Aggregate
 public class Transfer {
+
+    /** How far ahead a transfer may be dated: a year, leap day included. */
+    static final int MAX_DAYS_AHEAD = 366;
 
     @AggregateIdentifier
     private String transferId;
@@ -31,6 +44,9 @@ public class Transfer {
     private String targetAccountId;
     private Money amount;
     private String reference;
+    private DebitLimits limits;
+    private DebitLimits roleLimits;
+    private LocalDate executionDate;
     private TransferStatus status;
     private String failureReason;
     private String failureMessage;
@@ -46,8 +62,57 @@ public class Transfer {
                 || !command.amount().isPositive()) {
             throw new IllegalStateException("the gateway checks accounts and amount before requesting a transfer");
         }
-        apply(new TransferRequestedEvent(command.transferId(), command.sourceAccountId(), command.targetAccountId(),
-                command.amount(), command.reference(), command.limits(), command.roleLimits()));
+        LocalDate date = command.executionDate();
+        if (date == null || date.equals(command.businessDate())) {
+            apply(new TransferRequestedEvent(command.transferId(), command.sourceAccountId(),
+                    command.targetAccountId(), command.amount(), command.reference(), command.limits(),
+                    command.roleLimits()));
+            return;
+        }
+        LocalDate businessDate = Objects.requireNonNull(command.businessDate(),
+                "an execution date is judged against the business date");
+        if (date.isBefore(businessDate)) {
+            throw DomainException.invalidField("execution_date",
+                    "must not be before the business date " + businessDate);
+        }
+        if (date.isAfter(businessDate.plusDays(MAX_DAYS_AHEAD))) {
+            throw DomainException.invalidField("execution_date",
+                    "must be at most " + MAX_DAYS_AHEAD + " days after the business date " + businessDate);
+        }
+        // Known now, so refused now rather than failing on the execution date; the daily limits and the
+        // funds can only be judged on that date.
+        requireWithinPerTransactionLimit(command, command.limits());
+        requireWithinPerTransactionLimit(command, command.roleLimits());
+        apply(new TransferScheduledEvent(command.transferId(), command.sourceAccountId(), command.targetAccountId(),
+                command.amount(), command.reference(), command.limits(), command.roleLimits(), date));
+    }
+
+    private static void requireWithinPerTransactionLimit(RequestTransferCommand command, DebitLimits limits) {
+        if (limits != null && limits.perTransaction() != null
+                && command.amount().amount().compareTo(limits.perTransaction()) > 0) {
+            throw DomainException.rule(ErrorReason.TRANSACTION_LIMIT_EXCEEDED,
+                    "the amount exceeds the per-transaction limit of " + limits.describe(),
+                    Map.of("account_id", command.sourceAccountId(), "channel", String.valueOf(limits.channel()),
+                            "limit", limits.perTransaction().toPlainString(),
+                            "currency_code", command.amount().currency().getCurrencyCode()));
+        }
+    }
+
+    @CommandHandler
+    TransferDetails handle(ExecuteScheduledTransferCommand command) {
+        if (status != TransferStatus.SCHEDULED) {
+            return details(); // started before: close of business ran again after a crash
+        }
+        LocalDate businessDate = Objects.requireNonNull(command.businessDate(), "businessDate");
+        if (executionDate.isAfter(businessDate)) {
+            throw DomainException.rule(ErrorReason.TRANSFER_NOT_DUE,
+                    "the transfer is dated " + executionDate + ", after the business date " + businessDate,
+                    Map.of("transfer_id", transferId, "execution_date", executionDate.toString(),
+                            "business_date", businessDate.toString()));
+        }
+        apply(new TransferRequestedEvent(transferId, sourceAccountId, targetAccountId, amount, reference, limits,
+                roleLimits));
+        return details();
     }
 
     @CommandHandler
@@ -69,7 +134,22 @@ public class Transfer {
 
     TransferDetails details() {
         return new TransferDetails(transferId, sourceAccountId, targetAccountId, amount, reference, status,
-                failureReason, failureMessage, requestTime, updateTime);
+                failureReason, failureMessage, requestTime, updateTime, executionDate);
+    }
+
+    @EventSourcingHandler
+    void on(TransferScheduledEvent event, @Timestamp Instant occurredAt) {
+        transferId = event.transferId();
+        sourceAccountId = event.sourceAccountId();
+        targetAccountId = event.targetAccountId();
+        amount = event.amount();
+        reference = event.reference();
+        limits = event.limits();
+        roleLimits = event.roleLimits();
+        executionDate = event.executionDate();
+        status = TransferStatus.SCHEDULED;
+        requestTime = occurredAt;
+        updateTime = occurredAt;
     }
 
     @EventSourcingHandler
@@ -79,8 +159,12 @@ public class Transfer {
         targetAccountId = event.targetAccountId();
         amount = event.amount();
         reference = event.reference();
+        limits = event.limits();
+        roleLimits = event.roleLimits();
         status = TransferStatus.PENDING;
-        requestTime = occurredAt;
+        if (requestTime == null) {
+            requestTime = occurredAt; // a scheduled transfer keeps the time it was asked for
+        }
         updateTime = occurredAt;
     }
 

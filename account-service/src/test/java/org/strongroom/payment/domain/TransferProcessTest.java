@@ -22,6 +22,7 @@ import org.strongroom.kernel.Money;
 import org.strongroom.payment.api.TransferApi.CompleteTransferCommand;
 import org.strongroom.payment.api.TransferApi.FailTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
+import org.strongroom.payment.api.TransferApi.TransferScheduledEvent;
 import org.strongroom.payment.domain.TransferProcess.Step;
 
 /** Every path of the transfer process: the happy path and both compensations. */
@@ -68,5 +69,11 @@ class TransferProcessTest {
     void otherEventsCallForNothing() {
         assertThat(TransferProcess.next(new FundsDepositedEvent("a", "t", AMOUNT,
                 new Counterparty(CounterpartyType.EXTERNAL_CLEARING, "r"), AMOUNT))).isEmpty();
+    }
+
+    @Test
+    void aScheduledTransferWaitsForItsDate() {
+        assertThat(TransferProcess.next(new TransferScheduledEvent("tr", "src", "dst", AMOUNT, "rent",
+                DebitLimits.NONE, DebitLimits.NONE, java.time.LocalDate.of(2026, 11, 25)))).isEmpty();
     }
 }

@@ -29,6 +29,7 @@ import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.loan.LoanDesk;
+import org.strongroom.gateway.payment.ScheduledTransfers;
 import org.strongroom.gateway.projection.ProjectionBarrier;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
@@ -39,7 +40,8 @@ import org.strongroom.node.time.BusinessDateService;
 import org.strongroom.projections.loan.LoanViews;
 
 /**
- * Close of business for the current business date: every active loan is closed for the date (collection,
+ * Close of business for the current business date: the transfers scheduled for it start, then every
+ * active loan is closed for the date (collection,
  * accrual, penalty interest, ageing), each in its own transaction, by a few workers over disjoint segments
  * of loans; then the business date advances. One run at a time across nodes (a PostgreSQL session lock).
  * A run that stops part-way (error, shutdown, crash) is resumed by running the date again: every loan
@@ -73,6 +75,7 @@ public class CloseOfBusiness {
     private final ProjectionBarrier barrier;
     private final EventStoreProbe eventStore;
     private final LoanProperties properties;
+    private final ScheduledTransfers scheduledTransfers;
     private final Clock clock;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "close-of-business"));
     private final AtomicReference<Future<?>> current = new AtomicReference<>();
@@ -81,7 +84,9 @@ public class CloseOfBusiness {
 
     public CloseOfBusiness(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactionManager,
                            BusinessDateService businessDate, LoanViews loans, LoanDesk desk, ProjectionBarrier barrier,
-                           EventStoreProbe eventStore, LoanProperties properties, Clock clock) {
+                           EventStoreProbe eventStore, LoanProperties properties,
+                           ScheduledTransfers scheduledTransfers, Clock clock) {
+        this.scheduledTransfers = scheduledTransfers;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.transactions = new TransactionTemplate(transactionManager);
@@ -184,8 +189,17 @@ public class CloseOfBusiness {
     }
 
     private void run(LocalDate date) throws Exception {
-        // Loans disbursed just now must be in the view before the view lists the loans to close.
+        // What was written just now (a scheduled transfer, a disbursement) must be in the views that list
+        // the work, before they list it.
         barrier.await(eventStore.head());
+        List<String> transfers = scheduledTransfers.dueOn(date);
+        jdbc.update("UPDATE cob_run SET transfers_total = transfers_done + ? WHERE business_date = ?",
+                transfers.size(), date);
+        for (String transferId : transfers) {
+            // Each starts once (the transfer refuses a second start); the transfer process carries it out.
+            scheduledTransfers.execute(transferId, date);
+            jdbc.update("UPDATE cob_run SET transfers_done = transfers_done + 1 WHERE business_date = ?", date);
+        }
         List<String> open = loans.openFor(date);
         long done = jdbc.queryForObject("SELECT COALESCE(SUM(loans_done), 0) FROM cob_segment WHERE business_date = ?",
                 Long.class, date);

@@ -2,6 +2,7 @@ package org.strongroom.gateway.grpc;
 
 import com.google.protobuf.Timestamp;
 import com.google.type.Date;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 
@@ -14,6 +15,18 @@ public final class ProtoTime {
     public static Date toProto(LocalDate date) {
         return Date.newBuilder().setYear(date.getYear()).setMonth(date.getMonthValue()).setDay(date.getDayOfMonth())
                 .build();
+    }
+
+    /** The calendar date, or null if it is none: year 1-9999, a real month and day, no partial date. */
+    public static LocalDate fromProto(Date date) {
+        if (date.getYear() < 1 || date.getYear() > 9999) {
+            return null;
+        }
+        try {
+            return LocalDate.of(date.getYear(), date.getMonth(), date.getDay());
+        } catch (DateTimeException e) {
+            return null;
+        }
     }
 
     public static Timestamp toProto(Instant instant) {

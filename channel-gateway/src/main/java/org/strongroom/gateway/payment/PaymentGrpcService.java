@@ -1,6 +1,7 @@
 package org.strongroom.gateway.payment;
 
 import io.grpc.stub.StreamObserver;
+import java.time.LocalDate;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -27,6 +28,7 @@ import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Violations;
+import org.strongroom.node.time.BusinessDateService;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferStatus;
@@ -62,10 +64,11 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private final ProjectionBarrier barrier;
     private final ObjectAccess access;
     private final DebitControls controls;
+    private final BusinessDateService businessDate;
 
     public PaymentGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
                               ProjectionReads reads, ProjectionBarrier barrier, ObjectAccess access,
-                              DebitControls controls) {
+                              DebitControls controls, BusinessDateService businessDate) {
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
@@ -73,6 +76,7 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         this.barrier = barrier;
         this.access = access;
         this.controls = controls;
+        this.businessDate = businessDate;
     }
 
     @Override
@@ -83,6 +87,13 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         Violations violations = new Violations();
         Money amount = MoneyMapper.positive("amount", request.hasAmount(), request.getAmount(), violations);
         String reference = AccountFieldRules.checkText("reference", request.getReference(), violations);
+        LocalDate executionDate = null;
+        if (request.hasExecutionDate()) {
+            executionDate = ProtoTime.fromProto(request.getExecutionDate());
+            if (executionDate == null) {
+                violations.add("execution_date", "must be a calendar date with year, month and day");
+            }
+        }
         if (source.equals(target)) {
             violations.add("target_account_id", "must be another account than the source");
         }
@@ -93,14 +104,19 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         access.findAccount(target).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
                 "no such account", Map.of("target_account_id", target)));
         String transferId = UUID.randomUUID().toString();
+        LocalDate dated = executionDate;
         TransferFundsResponse requested = idempotent.execute(PaymentServiceGrpc.getTransferFundsMethod()
                 .getFullMethodName(), request, TransferFundsResponse.parser(), () -> {
+                    // The transfer judges the date against the business date, inside the idempotent call: a
+                    // retry after close of business gets the first outcome, not a date now in the past.
                     TransferDetails transfer = commands.create(new RequestTransferCommand(transferId, source, target,
-                            amount, reference, controls.channelLimits(), controls.roleLimits()), request.getRequestId());
+                            amount, reference, controls.channelLimits(), controls.roleLimits(), dated,
+                            businessDate.current()), request.getRequestId());
                     return new Effect<>(TransferFundsResponse.newBuilder().setTransfer(toProto(transfer)).build(),
                             transferId);
                 });
-        // The transfer (the first one, on a retry) runs on: answer once it has ended, within the deadline.
+        // The transfer (the first one, on a retry) runs on: answer once it has ended (or is SCHEDULED),
+        // within the deadline.
         reply(response, TransferFundsResponse.newBuilder()
                 .setTransfer(awaitEnd(requested.getTransfer().getTransferId(), requested.getTransfer())).build());
     }
@@ -177,6 +193,7 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                     case PENDING -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_PENDING;
                     case COMPLETED -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_COMPLETED;
                     case FAILED -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_FAILED;
+                    case SCHEDULED -> org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_SCHEDULED;
                 })
                 .setRequestTime(ProtoTime.toProto(transfer.requestTime()))
                 .setUpdateTime(ProtoTime.toProto(transfer.updateTime()));
@@ -185,6 +202,9 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         }
         if (transfer.failureMessage() != null) {
             builder.setFailureMessage(transfer.failureMessage());
+        }
+        if (transfer.executionDate() != null) {
+            builder.setExecutionDate(ProtoTime.toProto(transfer.executionDate()));
         }
         return builder.build();
     }

@@ -54,6 +54,7 @@ import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
 import org.strongroom.payment.api.TransferApi.TransferFailedEvent;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
+import org.strongroom.payment.api.TransferApi.TransferScheduledEvent;
 import org.strongroom.proto.error.v1.ErrorReason;
 import org.strongroom.proto.events.v1.AccountClosed;
 import org.strongroom.proto.events.v1.AccountFrozen;
@@ -90,6 +91,7 @@ import org.strongroom.proto.events.v1.TransferDebitSettled;
 import org.strongroom.proto.events.v1.TransferFailed;
 import org.strongroom.proto.events.v1.TransferRequested;
 import org.strongroom.proto.events.v1.TransferReservationReleased;
+import org.strongroom.proto.events.v1.TransferScheduled;
 import org.strongroom.proto.events.v1.TransferStep;
 import org.strongroom.proto.events.v1.TransferStepRefused;
 import org.strongroom.teller.api.TillApi.TillCashMovedEvent;
@@ -255,6 +257,11 @@ public final class DomainEventCatalogue {
                 .setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())
                 .setTargetAccountId(e.targetAccountId()).setAmount(MoneyMapper.toProto(e.amount()))
                 .setReference(text(e.reference()))
+                .build());
+        add(TransferScheduledEvent.class, TRANSFER_TOPIC, e -> TransferScheduled.newBuilder()
+                .setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())
+                .setTargetAccountId(e.targetAccountId()).setAmount(MoneyMapper.toProto(e.amount()))
+                .setReference(text(e.reference())).setExecutionDate(ProtoTime.toProto(e.executionDate()))
                 .build());
         add(TransferCompletedEvent.class, TRANSFER_TOPIC, e -> TransferCompleted.newBuilder()
                 .setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())

@@ -2,9 +2,12 @@ package org.strongroom.gateway.payment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.strongroom.gateway.GrpcErrors.assertError;
+import static org.strongroom.gateway.GrpcErrors.assertInvalidFields;
 
+import com.google.type.Date;
 import io.grpc.Status;
 import java.math.BigDecimal;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -16,8 +19,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.strongroom.gateway.AccountFixtures;
+import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.node.NodeTest;
 import org.strongroom.node.TestTokens;
+import org.strongroom.node.time.BusinessDateService;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.CloseAccountRequest;
@@ -32,8 +37,14 @@ import org.strongroom.proto.payment.v1.Transfer;
 import org.strongroom.proto.payment.v1.TransferFundsRequest;
 import org.strongroom.proto.payment.v1.TransferStatus;
 
-/** Transfers over gRPC: completion, every compensation, idempotency, ownership, and conservation under load. */
+/**
+ * Transfers over gRPC: completion, every compensation, idempotency, ownership, conservation under load,
+ * and dated transfers (their execution on the date: ScheduledTransfersTest).
+ */
 class PaymentServiceTest extends NodeTest {
+
+    @Autowired
+    BusinessDateService businessDate;
 
     private AccountFixtures fixtures() {
         return new AccountFixtures(channel());
@@ -53,6 +64,120 @@ class PaymentServiceTest extends NodeTest {
         return TransferFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                 .setSourceAccountId(source).setTargetAccountId(target).setAmount(AccountFixtures.eur(euros, 0))
                 .setReference("rent November").build();
+    }
+
+    private static TransferFundsRequest dated(TransferFundsRequest request, LocalDate executionDate) {
+        return dated(request, ProtoTime.toProto(executionDate));
+    }
+
+    private static TransferFundsRequest dated(TransferFundsRequest request, Date executionDate) {
+        return request.toBuilder().setExecutionDate(executionDate).build();
+    }
+
+    private static Date date(int year, int month, int day) {
+        return Date.newBuilder().setYear(year).setMonth(month).setDay(day).build();
+    }
+
+    private List<Transfer> transfersOf(String accountId) {
+        return payments().listTransfers(ListTransfersRequest.newBuilder().setAccountId(accountId).build())
+                .getTransfersList();
+    }
+
+    @Test
+    void aTransferDatedLaterAnswersScheduledAndMovesNothingYet() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        LocalDate due = businessDate.current().plusDays(2);
+        TransferFundsRequest request = dated(transfer(source, target, 40), due);
+        Transfer scheduled = payments().transferFunds(request).getTransfer();
+        assertThat(scheduled.getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_SCHEDULED);
+        assertThat(scheduled.getExecutionDate()).isEqualTo(ProtoTime.toProto(due));
+        assertThat(scheduled.getFailureReason()).isEmpty();
+        // Nothing reserved, nothing moved.
+        assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(100, 0));
+        assertThat(account(source).getAvailable()).isEqualTo(AccountFixtures.eur(100, 0));
+        assertThat(account(source).getHoldsList()).isEmpty();
+        assertThat(account(target).getBalance()).isEqualTo(AccountFixtures.eur(0, 0));
+        assertThat(payments().getTransfer(GetTransferRequest.newBuilder().setTransferId(scheduled.getTransferId())
+                .build()).getTransfer()).isEqualTo(scheduled);
+        assertThat(transfersOf(target)).containsExactly(scheduled);
+        // A retry is the same scheduled transfer; another date under the same request_id is another request.
+        assertThat(payments().transferFunds(request).getTransfer()).isEqualTo(scheduled);
+        assertError(() -> payments().transferFunds(dated(request, due.plusDays(1))), Status.Code.ALREADY_EXISTS,
+                "REQUEST_ID_REUSED");
+    }
+
+    @Test
+    void aTransferDatedTheBusinessDateIsCarriedOutAtOnce() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        Transfer done = payments().transferFunds(dated(transfer(source, target, 40), businessDate.current()))
+                .getTransfer();
+        assertThat(done.getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_COMPLETED);
+        assertThat(done.hasExecutionDate()).isFalse();
+        assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(60, 0));
+        assertThat(account(target).getBalance()).isEqualTo(AccountFixtures.eur(40, 0));
+    }
+
+    @Test
+    void anExecutionDateBeforeTheBusinessDateIsInvalid() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        TransferFundsRequest yesterday = dated(transfer(source, target, 40), businessDate.current().minusDays(1));
+        assertInvalidFields(() -> payments().transferFunds(yesterday), "execution_date");
+        // Refused as the first outcome of its request_id, and nothing recorded.
+        assertInvalidFields(() -> payments().transferFunds(yesterday), "execution_date");
+        assertThat(transfersOf(source)).isEmpty();
+        assertThat(account(source).getAvailable()).isEqualTo(AccountFixtures.eur(100, 0));
+    }
+
+    @Test
+    void anExecutionDateThatIsNoCalendarDateIsInvalid() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        for (Date impossible : List.of(date(2026, 13, 1), date(2026, 12, 0), date(0, 12, 24), date(2027, 2, 29),
+                date(2026, 0, 0), date(10_000, 1, 1), date(2026, 12, -1))) {
+            assertInvalidFields(() -> payments().transferFunds(dated(transfer(source, target, 40), impossible)),
+                    "execution_date");
+        }
+        // Reported with the request's other bad fields, in one answer.
+        assertInvalidFields(() -> payments().transferFunds(dated(transfer(source, target, 40), date(2026, 13, 1))
+                .toBuilder().clearAmount().build()), "amount", "execution_date");
+        assertThat(transfersOf(source)).isEmpty();
+    }
+
+    @Test
+    void anExecutionDateMoreThan366DaysAheadIsInvalid() {
+        String source = fixtures().fundedAccount(100);
+        String target = fixtures().fundedAccount(0);
+        LocalDate today = businessDate.current();
+        assertInvalidFields(() -> payments().transferFunds(dated(transfer(source, target, 40), today.plusDays(367))),
+                "execution_date");
+        assertThat(payments().transferFunds(dated(transfer(source, target, 40), today.plusDays(366))).getTransfer()
+                .getStatus()).isEqualTo(TransferStatus.TRANSFER_STATUS_SCHEDULED);
+    }
+
+    @Test
+    void schedulingChecksTheAccountsTheCallersRightAndThePerTransactionLimitAtOnce() {
+        String mine = fixtures().fundedAccount(300);
+        String theirs = fixtures().fundedAccount(100);
+        String me = account(mine).getCustomerId();
+        LocalDate due = businessDate.current().plusDays(5);
+        var phone = as(PaymentServiceGrpc.newBlockingStub(channel()), TestTokens.customer(me, "MOBILE"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        assertError(() -> phone.transferFunds(dated(transfer(theirs, mine, 10), due)), Status.Code.NOT_FOUND,
+                "ACCOUNT_NOT_FOUND");
+        assertError(() -> phone.transferFunds(dated(transfer(mine, UUID.randomUUID().toString(), 10), due)),
+                Status.Code.NOT_FOUND, "ACCOUNT_NOT_FOUND");
+        // SELF_SERVICE allows 200 per transaction in tests: known today, so refused today.
+        var kiosk = as(PaymentServiceGrpc.newBlockingStub(channel()), TestTokens.customer(me, "SELF_SERVICE"))
+                .withDeadlineAfter(30, TimeUnit.SECONDS);
+        var info = assertError(() -> kiosk.transferFunds(dated(transfer(mine, theirs, 250), due)),
+                Status.Code.FAILED_PRECONDITION, "TRANSACTION_LIMIT_EXCEEDED");
+        assertThat(info.getMetadataMap()).containsEntry("channel", "SELF_SERVICE").containsEntry("limit", "200");
+        assertThat(kiosk.transferFunds(dated(transfer(mine, theirs, 150), due)).getTransfer().getStatus())
+                .isEqualTo(TransferStatus.TRANSFER_STATUS_SCHEDULED);
+        assertThat(transfersOf(theirs)).hasSize(1);
     }
 
     @Test
@@ -218,7 +343,7 @@ class PaymentServiceTest extends NodeTest {
                         source, target,
                         new org.strongroom.kernel.Money(new BigDecimal("5.00"), java.util.Currency.getInstance("EUR")),
                         "ghost", org.strongroom.account.api.DebitLimits.NONE,
-                        org.strongroom.account.api.DebitLimits.NONE))
+                        org.strongroom.account.api.DebitLimits.NONE, null, java.time.LocalDate.of(2026, 11, 23)))
                 .andMetaData(java.util.Map.of(org.strongroom.kernel.MetadataKeys.BUSINESS_DATE, "2026-11-23")));
         java.time.Instant giveUp = java.time.Instant.now().plusSeconds(30);
         String status = null;

@@ -1,5 +1,6 @@
 package org.strongroom.projections.api;
 
+import java.time.LocalDate;
 import java.util.List;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 
@@ -19,6 +20,13 @@ public final class TransferQueries {
 
     /** Transfers from or to the account, newest first, before the position (Long.MAX_VALUE first). */
     public record ListTransfersQuery(String accountId, long beforePosition, int limit) {
+    }
+
+    /**
+     * The SCHEDULED transfers dated on or before the business date, earliest date (then earliest request)
+     * first. Answered with their ids, {@code List<String>}.
+     */
+    public record ScheduledTransfersDueQuery(LocalDate businessDate) {
     }
 
     public record TransferPage(List<TransferDetails> transfers, long lastPosition, boolean more) {

@@ -3,6 +3,7 @@ package org.strongroom.projections.payment;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
@@ -19,14 +20,16 @@ import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferFailedEvent;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
+import org.strongroom.payment.api.TransferApi.TransferScheduledEvent;
 import org.strongroom.payment.api.TransferApi.TransferStatus;
 import org.strongroom.projections.api.Projections;
 import org.strongroom.projections.api.TransferQueries.FindTransferQuery;
 import org.strongroom.projections.api.TransferQueries.ListTransfersQuery;
+import org.strongroom.projections.api.TransferQueries.ScheduledTransfersDueQuery;
 import org.strongroom.projections.api.TransferQueries.TransferPage;
 import org.strongroom.projections.api.TransferQueries.TransferView;
 
-/** Transfers with their status (PENDING, COMPLETED, FAILED) and failure reason, by account. */
+/** Transfers with their status (SCHEDULED, PENDING, COMPLETED, FAILED) and failure reason, by account. */
 @Component
 @ProcessingGroup(Projections.TRANSFER_VIEW)
 public class TransferViewProjection {
@@ -40,12 +43,27 @@ public class TransferViewProjection {
     }
 
     @EventHandler
+    void on(TransferScheduledEvent event, EventMessage<?> message) {
+        Timestamp at = Timestamp.from(message.getTimestamp());
+        jdbc.update("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
+                        + "currency_code, reference, status, execution_date, requested_position, last_position, "
+                        + "request_time, update_time) VALUES (?, ?, ?, ?, ?, ?, 'SCHEDULED', ?, " + POSITION_OF + ", "
+                        + POSITION_OF + ", ?, ?) ON CONFLICT (transfer_id) DO NOTHING",
+                event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount().amount(),
+                event.amount().currency().getCurrencyCode(), event.reference(), event.executionDate(),
+                message.getIdentifier(), message.getIdentifier(), at, at);
+    }
+
+    /** A new transfer, or a SCHEDULED one starting: it keeps its place in the lists and its request time. */
+    @EventHandler
     void on(TransferRequestedEvent event, EventMessage<?> message) {
         Timestamp at = Timestamp.from(message.getTimestamp());
         jdbc.update("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
                         + "currency_code, reference, status, requested_position, last_position, request_time, "
                         + "update_time) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', " + POSITION_OF + ", " + POSITION_OF
-                        + ", ?, ?) ON CONFLICT (transfer_id) DO NOTHING",
+                        + ", ?, ?) ON CONFLICT (transfer_id) DO UPDATE SET status = 'PENDING', "
+                        + "last_position = EXCLUDED.last_position, update_time = EXCLUDED.update_time "
+                        + "WHERE transfer_view.status = 'SCHEDULED'",
                 event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount().amount(),
                 event.amount().currency().getCurrencyCode(), event.reference(), message.getIdentifier(),
                 message.getIdentifier(), at, at);
@@ -96,6 +114,13 @@ public class TransferViewProjection {
         return new TransferPage(List.copyOf(page), last, more);
     }
 
+    @QueryHandler
+    public List<String> handle(ScheduledTransfersDueQuery query) {
+        return jdbc.queryForList("SELECT transfer_id FROM transfer_view WHERE status = 'SCHEDULED' "
+                + "AND execution_date <= ? ORDER BY execution_date, requested_position", String.class,
+                query.businessDate());
+    }
+
     private static TransferDetails details(ResultSet rs) throws SQLException {
         Currency currency = Currency.getInstance(rs.getString("currency_code"));
         return new TransferDetails(rs.getString("transfer_id"), rs.getString("source_account_id"),
@@ -103,6 +128,7 @@ public class TransferViewProjection {
                 new Money(rs.getBigDecimal("amount").setScale(Money.scaleOf(currency)), currency),
                 rs.getString("reference"), TransferStatus.valueOf(rs.getString("status")),
                 rs.getString("failure_reason"), rs.getString("failure_message"),
-                rs.getTimestamp("request_time").toInstant(), rs.getTimestamp("update_time").toInstant());
+                rs.getTimestamp("request_time").toInstant(), rs.getTimestamp("update_time").toInstant(),
+                rs.getObject("execution_date", LocalDate.class));
     }
 }
