@@ -107,8 +107,10 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
 
     @Override
     public void applyForLoan(ApplyForLoanRequest request, StreamObserver<ApplyForLoanResponse> response) {
+        // Whose loan it would be comes first: another customer's ids read as unknown whatever else is wrong.
+        String customerId = Ids.require("customer_id", request.getCustomerId());
+        access.requireCustomer(customerId);
         Violations violations = new Violations();
-        String customerId = id("customer_id", request.getCustomerId(), violations);
         String accountId = id("account_id", request.getAccountId(), violations);
         Money principal = MoneyMapper.positive("principal", request.hasPrincipal(), request.getPrincipal(), violations);
         Money income = MoneyMapper.positive("declared_monthly_income", request.hasDeclaredMonthlyIncome(),
@@ -123,7 +125,6 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
         LoanProduct product = products.current(request.getProductCode()).orElseThrow(() -> DomainException.notFound(
                 ErrorReason.LOAN_PRODUCT_NOT_FOUND, "no loan product " + request.getProductCode(),
                 Map.of("product_code", request.getProductCode())));
-        access.requireCustomer(customerId);
         // The account must be the applicant's own: anything else reads as an unknown account.
         AccountDetails account = access.findAccount(accountId)
                 .filter(found -> found.customerId().equals(customerId))
