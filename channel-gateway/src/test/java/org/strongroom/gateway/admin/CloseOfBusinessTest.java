@@ -1,0 +1,105 @@
+package org.strongroom.gateway.admin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.loan.LoanTestAccess;
+import org.strongroom.node.NodeTest;
+import org.strongroom.node.time.BusinessDateService;
+
+/**
+ * Close of business is idempotent per (loan, date): a run that stops part-way (as a crash would, between
+ * two loans' transactions) leaves the date open and the finished loans closed; running the date again
+ * closes only the rest; asking for a date already closed answers with its run and writes nothing.
+ */
+class CloseOfBusinessTest extends NodeTest {
+
+    private static final LocalDate DUE = LocalDate.of(2026, 11, 30);
+
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    BusinessDateService businessDate;
+    @Autowired
+    CloseOfBusiness closeOfBusiness;
+
+    private LoanTestAccess loans;
+
+    @BeforeEach
+    void setUp() {
+        loans = new LoanTestAccess(channel(), jdbc, businessDate);
+        loans.resetBusinessDate();
+    }
+
+    @AfterEach
+    void tearDown() {
+        closeOfBusiness.stopAfterLoans = 0;
+        loans.resetBusinessDate();
+    }
+
+    private long events(String type, String loanId, LocalDate date) {
+        return jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? "
+                        + "AND payload_type LIKE '%' || ? AND convert_from(payload, 'UTF8') LIKE ?", Long.class,
+                loanId, type, "%\"businessDate\":\"" + date + "\"%");
+    }
+
+    @Test
+    void aStoppedRunResumesAndNothingHappensTwice() throws Exception {
+        // Four weekly micro loans, first instalment due on 2026-11-30, with money in the accounts to collect.
+        List<String> loanIds = new ArrayList<>();
+        List<String> accountIds = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            LoanTestAccess.Borrower borrower = loans.borrowerWithLoan("MICRO-EUR", 200, 4);
+            loanIds.add(borrower.loanId());
+            accountIds.add(borrower.accountId());
+        }
+        while (businessDate.refresh().isBefore(DUE)) {
+            assertThat(closeOfBusiness.runAndWait(businessDate.current()).state())
+                    .isEqualTo(CloseOfBusiness.State.COMPLETED);
+        }
+        List<BigDecimal> before = accountIds.stream().map(loans::balance).toList();
+
+        // The due date's run stops after two loans, as a crash between transactions would.
+        closeOfBusiness.stopAfterLoans = 2;
+        CloseOfBusiness.Run stopped = closeOfBusiness.runAndWait(DUE);
+        assertThat(stopped.state()).isEqualTo(CloseOfBusiness.State.INTERRUPTED);
+        assertThat(stopped.loansDone()).isEqualTo(2);
+        assertThat(stopped.error()).contains("stopped after 2 loans");
+        assertThat(businessDate.refresh()).isEqualTo(DUE);
+        long closedBeforeResume = loanIds.stream().filter(id -> events("LoanDayClosedEvent", id, DUE) == 1).count();
+        assertThat(closedBeforeResume).isEqualTo(2);
+
+        // Running the date again finishes the other two and advances the date.
+        closeOfBusiness.stopAfterLoans = 0;
+        CloseOfBusiness.Run resumed = closeOfBusiness.runAndWait(DUE);
+        assertThat(resumed.state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
+        assertThat(resumed.loansDone()).isEqualTo(4);
+        assertThat(resumed.collections()).isEqualTo(4);
+        assertThat(businessDate.refresh()).isEqualTo(DUE.plusDays(1));
+        for (int i = 0; i < loanIds.size(); i++) {
+            String loanId = loanIds.get(i);
+            assertThat(events("LoanDayClosedEvent", loanId, DUE)).as("day closed once").isEqualTo(1);
+            assertThat(events("LoanRepaidEvent", loanId, DUE)).as("collected once").isEqualTo(1);
+            // 200 in four: 50 principal + interest 200 x 0.24 x 7 / 365 = 0.92, plus the 2 % fee 4.00.
+            assertThat(loans.balance(accountIds.get(i))).isEqualByComparingTo(before.get(i).subtract(
+                    new BigDecimal("54.92")));
+        }
+
+        // Asking for the closed date again answers with its run and writes nothing.
+        long stored = jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class);
+        CloseOfBusiness.Run again = closeOfBusiness.start(DUE);
+        assertThat(again.state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
+        assertThat(again.loansDone()).isEqualTo(4);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(stored);
+        assertThat(businessDate.refresh()).isEqualTo(DUE.plusDays(1));
+        loans.assertLedgerBalanced();
+    }
+}
