@@ -18,6 +18,9 @@ public final class StrongroomOps {
             case "load" -> System.exit(LoadDriver.run(Options.parse(rest)));
             case "workload" -> System.exit(BankWorkload.run(Options.parse(rest)));
             case "token" -> System.exit(TokenCommand.run(Options.parse(rest)));
+            case "cob" -> System.exit(rest.length == 0 ? 2 : CloseOfBusinessCommand.run(rest[0],
+                    Options.parse(Arrays.copyOfRange(rest, 1, rest.length))));
+            case "loans" -> System.exit(LoanBenchmark.run(Options.parse(rest)));
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 usage();
@@ -38,6 +41,14 @@ public final class StrongroomOps {
                          latency percentiles, refusals, and checks that no money was created or lost
                          --target 127.0.0.1:9090  --clients 16  --accounts 32  --seconds 30  --seed 1
                          [--mix movements|transfers] [--data-dir var | --token <teller token>]
+                  cob run    closes the business date: scheduled transfers, then every active loan (collection,
+                         accrual, penalty interest, ageing); prints progress until it ends; rerun to resume
+                         [--date YYYY-MM-DD] [--target 127.0.0.1:9090] [--data-dir var | --token <operator token>]
+                  cob status the business date and the last close of business
+                  loans  the loan benchmark: N customers' applications from C clients (auto-approved and
+                         disbursed), latency percentiles of apply -> disbursed; then close of business for the
+                         date, loans per second
+                         --loans 1000  --clients 8  --loans-per-customer 5  [--target] [--data-dir var]
                   workload  the bank workload: random transfers between N accounts from C clients, retried with
                          the same request ids, a reader of every balance, then the checker (conservation, limits,
                          exactly-once, ledger, projections equal a fresh rebuild); prints one summary line

@@ -1,0 +1,95 @@
+package org.strongroom.ops;
+
+import com.google.type.Date;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.strongroom.proto.admin.v1.BusinessDayServiceGrpc;
+import org.strongroom.proto.admin.v1.CloseOfBusinessRun;
+import org.strongroom.proto.admin.v1.CloseOfBusinessState;
+import org.strongroom.proto.admin.v1.GetBusinessDayRequest;
+import org.strongroom.proto.admin.v1.GetCloseOfBusinessRequest;
+import org.strongroom.proto.admin.v1.RunCloseOfBusinessRequest;
+
+/**
+ * {@code strongroom-ops cob run [--date YYYY-MM-DD]}: closes the business date (the current one unless
+ * given), printing progress until the run ends; {@code cob status} prints the date and the last run. Exit
+ * code 0 when the run completed, 1 when it stopped (run it again to resume).
+ */
+final class CloseOfBusinessCommand {
+
+    private CloseOfBusinessCommand() {
+    }
+
+    static int run(String action, Options options) throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(options.text("target", "127.0.0.1:9090"))
+                .usePlaintext().build();
+        try {
+            String token = options.text("token", null);
+            if (token == null) {
+                token = TokenCommand.issue(TokenCommand.developmentKey(Path.of(options.text("data-dir", "var"))),
+                        Instant.now(), Duration.ofHours(12), "ops-cob", "OPERATOR", "SYSTEM", Map.of(),
+                        "strongroom", "strongroom");
+            }
+            var days = BusinessDayServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));
+            var today = days.withDeadlineAfter(30, TimeUnit.SECONDS).getBusinessDay(
+                    GetBusinessDayRequest.getDefaultInstance());
+            if (action.equals("status")) {
+                System.out.println("business date " + text(today.getBusinessDate()));
+                if (today.hasLastRun()) {
+                    System.out.println("last run " + describe(today.getLastRun()));
+                }
+                return 0;
+            }
+            if (!action.equals("run")) {
+                System.err.println("cob run | cob status");
+                return 2;
+            }
+            Date date = options.text("date", null) == null ? today.getBusinessDate() : date(options.text("date", null));
+            CloseOfBusinessRun run = days.withDeadlineAfter(30, TimeUnit.SECONDS).runCloseOfBusiness(
+                    RunCloseOfBusinessRequest.newBuilder().setBusinessDate(date).build()).getRun();
+            while (run.getState() == CloseOfBusinessState.CLOSE_OF_BUSINESS_STATE_RUNNING) {
+                System.out.println(describe(run));
+                Thread.sleep(1000);
+                run = days.withDeadlineAfter(30, TimeUnit.SECONDS).getCloseOfBusiness(
+                        GetCloseOfBusinessRequest.newBuilder().setBusinessDate(date).build()).getRun();
+            }
+            System.out.println(describe(run));
+            return run.getState() == CloseOfBusinessState.CLOSE_OF_BUSINESS_STATE_COMPLETED ? 0 : 1;
+        } catch (StatusRuntimeException e) {
+            System.err.println("refused: " + e.getStatus());
+            return 1;
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    static String describe(CloseOfBusinessRun run) {
+        String state = run.getState().name().substring("CLOSE_OF_BUSINESS_STATE_".length());
+        String line = String.format("%s %s: loans %d/%d (collected %d, short %d), transfers %d/%d", text(run.getBusinessDate()),
+                state, run.getLoansDone(), run.getLoansTotal(), run.getCollections(), run.getShortfalls(),
+                run.getTransfersDone(), run.getTransfersTotal());
+        if (run.hasEndTime()) {
+            double seconds = (run.getEndTime().getSeconds() - run.getStartTime().getSeconds())
+                    + (run.getEndTime().getNanos() - run.getStartTime().getNanos()) / 1e9;
+            line += String.format(", %.1f s, %.1f loans/s", seconds, seconds > 0 ? run.getLoansDone() / seconds : 0);
+        }
+        return run.getError().isEmpty() ? line : line + ", stopped: " + run.getError();
+    }
+
+    static String text(Date date) {
+        return LocalDate.of(date.getYear(), date.getMonth(), date.getDay()).toString();
+    }
+
+    static Date date(String text) {
+        LocalDate date = LocalDate.parse(text);
+        return Date.newBuilder().setYear(date.getYear()).setMonth(date.getMonthValue()).setDay(date.getDayOfMonth())
+                .build();
+    }
+}

@@ -1,0 +1,138 @@
+package org.strongroom.ops;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import com.nimbusds.jose.jwk.RSAKey;
+import org.strongroom.proto.account.v1.AccountProduct;
+import org.strongroom.proto.account.v1.AccountServiceGrpc;
+import org.strongroom.proto.account.v1.DepositFundsRequest;
+import org.strongroom.proto.account.v1.OpenAccountRequest;
+import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.loan.v1.ApplyForLoanRequest;
+import org.strongroom.proto.loan.v1.LoanServiceGrpc;
+import org.strongroom.proto.loan.v1.LoanStatus;
+
+/**
+ * The loan benchmark over real gRPC. Sets up customers with funded accounts, then C clients apply for N
+ * loans in their customers' own channel (each an instant decision and, when approved, a disbursement in the
+ * same call) and the latency of apply -> disbursed is recorded. Then close of business runs for the date
+ * over every active loan, and its loans per second are read from the run.
+ */
+final class LoanBenchmark {
+
+    private LoanBenchmark() {
+    }
+
+    static int run(Options options) throws Exception {
+        String target = options.text("target", "127.0.0.1:9090");
+        int loanCount = options.number("loans", 1000);
+        int clients = options.number("clients", 8);
+        int perCustomer = options.number("loans-per-customer", 5);
+        Path dataDir = Path.of(options.text("data-dir", "var"));
+        RSAKey key = TokenCommand.developmentKey(dataDir);
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            String teller = TokenCommand.issue(key, Instant.now(), Duration.ofHours(12), "loan-bench", "TELLER",
+                    "BRANCH", Map.of("branch", "bench"), "strongroom", "strongroom");
+            var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(teller));
+            var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(teller));
+            String run = UUID.randomUUID().toString().substring(0, 8);
+            int customerCount = (loanCount + perCustomer - 1) / perCustomer;
+            String[][] borrowers = new String[customerCount][];
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            AtomicInteger next = new AtomicInteger();
+            long setupStart = System.nanoTime();
+            List<Future<?>> setup = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                setup.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < customerCount; i = next.getAndIncrement()) {
+                        String customerId = customers.withDeadlineAfter(30, TimeUnit.SECONDS).registerCustomer(
+                                OpsSupport.customer("lb-" + run + "-c" + i, "Loan Customer " + i,
+                                        "LB" + run.toUpperCase() + i, "loan" + i + "@example.com"))
+                                .getCustomer().getCustomerId();
+                        String accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS).openAccount(
+                                OpenAccountRequest.newBuilder().setRequestId("lb-" + run + "-a" + i)
+                                        .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
+                                        .setCurrencyCode("EUR").build()).getAccount().getAccountId();
+                        accounts.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
+                                .setRequestId("lb-" + run + "-d" + i).setAccountId(accountId)
+                                .setAmount(OpsSupport.cents(100_000_00L))
+                                .setCounterparty(OpsSupport.clearing("salary")).build());
+                        borrowers[i] = new String[] {customerId, accountId};
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> task : setup) {
+                task.get();
+            }
+            System.out.printf("setup: %d customers with funded accounts in %.1f s%n", customerCount,
+                    (System.nanoTime() - setupStart) / 1e9);
+
+            Map<String, String> tokens = new ConcurrentHashMap<>();
+            Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+            long[] latencies = new long[loanCount];
+            next.set(0);
+            long applyStart = System.nanoTime();
+            List<Future<?>> applications = new ArrayList<>();
+            for (int c = 0; c < clients; c++) {
+                applications.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < loanCount; i = next.getAndIncrement()) {
+                        String[] borrower = borrowers[i / perCustomer];
+                        String token = tokens.computeIfAbsent(borrower[0], id -> TokenCommand.issue(key, Instant.now(),
+                                Duration.ofHours(12), id, "CUSTOMER", "MOBILE", Map.of(), "strongroom", "strongroom"));
+                        var loans = LoanServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));
+                        long begin = System.nanoTime();
+                        String outcome;
+                        try {
+                            LoanStatus status = loans.withDeadlineAfter(30, TimeUnit.SECONDS).applyForLoan(
+                                    ApplyForLoanRequest.newBuilder().setRequestId("lb-" + run + "-l" + i)
+                                            .setCustomerId(borrower[0]).setAccountId(borrower[1])
+                                            .setProductCode("PERSONAL-EUR").setPrincipal(OpsSupport.cents(1000_00L))
+                                            .setInstalments(12).setDeclaredMonthlyIncome(OpsSupport.cents(4000_00L))
+                                            .build()).getLoan().getStatus();
+                            outcome = status.name().substring("LOAN_STATUS_".length());
+                        } catch (io.grpc.StatusRuntimeException e) {
+                            outcome = e.getStatus().getCode().name();
+                        }
+                        latencies[i] = System.nanoTime() - begin;
+                        outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> task : applications) {
+                task.get();
+            }
+            double applySeconds = (System.nanoTime() - applyStart) / 1e9;
+            pool.shutdown();
+            long[] sorted = latencies.clone();
+            Arrays.sort(sorted);
+            System.out.printf("applications: %d in %.1f s (%.1f/s) from %d clients; outcomes %s%n", loanCount,
+                    applySeconds, loanCount / applySeconds, clients, outcomes);
+            System.out.printf("apply -> disbursed ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n",
+                    OpsSupport.percentileMillis(sorted, 50), OpsSupport.percentileMillis(sorted, 95),
+                    OpsSupport.percentileMillis(sorted, 99), sorted[sorted.length - 1] / 1e6);
+        } finally {
+            channel.shutdownNow();
+        }
+        // Close of business over every active loan of the bank, as an operator runs it.
+        String[] cob = {"--target", target, "--data-dir", dataDir.toString()};
+        return CloseOfBusinessCommand.run("run", Options.parse(cob));
+    }
+}
