@@ -89,10 +89,11 @@ public class LoanDesk {
             boolean branchStaff = caller.role() == Role.TELLER || caller.role() == Role.SUPERVISOR;
             String desk = branchStaff ? caller.branchId() : properties.getReviewBranch();
             String approvalId = UUID.randomUUID().toString();
+            java.time.Instant expiry = clock.instant().plus(properties.getDecisionExpireAfter());
             commands.create(new RequestApprovalCommand(approvalId, new ApprovalOperation(ApprovalKind.LOAN_DECISION,
                     accountId, null, principal, "loan application " + loanId, loanId), desk, caller.principalId(),
-                    clock.instant().plus(properties.getDecisionExpireAfter())), requestId);
-            loan = commands.send(new ReferLoanCommand(loanId, approvalId), requestId, LOAN_NOT_FOUND);
+                    expiry), requestId);
+            loan = commands.send(new ReferLoanCommand(loanId, approvalId, expiry), requestId, LOAN_NOT_FOUND);
         }
         return new Applied(loan, "");
     }

@@ -89,8 +89,11 @@ public final class LoanApi {
                                       LocalDate applicationDate, String applicantId) {
     }
 
-    /** Records the maker-checker request a referred application waits on. */
-    public record ReferLoanCommand(@TargetAggregateIdentifier String loanId, String approvalId) {
+    /**
+     * Records the maker-checker request a referred application waits on; undecided at {@code expireTime},
+     * the application is rejected.
+     */
+    public record ReferLoanCommand(@TargetAggregateIdentifier String loanId, String approvalId, Instant expireTime) {
     }
 
     /** A loan officer's decision, made by granting or rejecting the application's approval request. */

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.deadline.DeadlineManager;
+import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -62,6 +64,8 @@ import org.strongroom.loan.scoring.Scorecard;
 @Aggregate
 public class Loan {
 
+    /** Persisted with every scheduled decision deadline: renaming it strands stored ones. */
+    static final String DECISION_EXPIRY = "loan-decision-expiry";
     /** How far ahead a payoff can be quoted. */
     static final int MAX_QUOTE_DAYS = 366;
 
@@ -140,12 +144,23 @@ public class Loan {
     }
 
     @CommandHandler
-    LoanDetails handle(ReferLoanCommand command) {
+    LoanDetails handle(ReferLoanCommand command, DeadlineManager deadlines) {
         if (status != LoanStatus.PENDING_REVIEW || approvalId != null) {
             throw notAwaitingDecision();
         }
         apply(new LoanReferredEvent(loanId, command.approvalId()));
+        if (command.expireTime() != null) {
+            deadlines.schedule(command.expireTime(), DECISION_EXPIRY, command.approvalId());
+        }
         return details(null);
+    }
+
+    /** Nobody decided in time: the application is rejected, as its approval request expired. */
+    @DeadlineHandler(deadlineName = DECISION_EXPIRY)
+    void onDecisionExpiry(String expiredApprovalId) {
+        if (status == LoanStatus.PENDING_REVIEW && expiredApprovalId.equals(approvalId)) {
+            apply(new LoanRejectedEvent(loanId, approvalId, null, "no loan officer decided in time"));
+        }
     }
 
     @CommandHandler

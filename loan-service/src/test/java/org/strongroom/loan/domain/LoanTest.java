@@ -97,6 +97,7 @@ class LoanTest {
     private static final String APPLICANT = "teller-7";
     private static final String APPROVAL = "d3d94468-02a4-4a7d-9c8b-1f5e2d6a7b8c";
     private static final Instant NOW = Instant.parse("2026-03-02T10:15:00Z");
+    private static final Instant DECISION_DUE = NOW.plus(java.time.Duration.ofDays(3));
     private static final Currency EUR = Currency.getInstance("EUR");
 
     private static final LocalDate D0 = LocalDate.parse("2026-03-02");
@@ -392,7 +393,7 @@ class LoanTest {
     @Test
     void aPendingApplicationIsReferredOnce() {
         fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD))
-                .when(new ReferLoanCommand(LOAN, APPROVAL))
+                .when(new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .expectEvents(new LoanReferredEvent(LOAN, APPROVAL))
                 .expectResultMessagePayloadMatching(details(d -> {
                     assertThat(d.status()).isEqualTo(LoanStatus.PENDING_REVIEW);
@@ -400,8 +401,8 @@ class LoanTest {
                     assertThat(d.referralReasons()).containsExactly("ABOVE_AUTO_APPROVAL_LIMIT");
                     assertThat(d.updateTime()).isEqualTo(NOW);
                 }));
-        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL))
-                .when(new ReferLoanCommand(LOAN, "another-approval"))
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
+                .when(new ReferLoanCommand(LOAN, "another-approval", DECISION_DUE))
                 .expectNoEvents()
                 .expectException(refusal(e -> {
                     assertThat(e.reason()).isEqualTo(ErrorReason.LOAN_NOT_AWAITING_DECISION);
@@ -410,27 +411,42 @@ class LoanTest {
     }
 
     @Test
+    void aReferralNobodyDecidesInTimeRejectsTheApplication() {
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD))
+                .when(new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
+                .expectScheduledDeadlineWithName(DECISION_DUE, "loan-decision-expiry");
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
+                .whenTimeAdvancesTo(DECISION_DUE)
+                .expectEvents(new LoanRejectedEvent(LOAN, APPROVAL, null, "no loan officer decided in time"));
+        // Decided before the deadline: the deadline fires and changes nothing.
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE),
+                        new DecideLoanCommand(LOAN, APPROVAL, true, "officer-1", null))
+                .whenTimeAdvancesTo(DECISION_DUE)
+                .expectNoEvents();
+    }
+
+    @Test
     void onlyAPendingApplicationIsReferred() {
         fixture.givenCommands(standard())
-                .when(new ReferLoanCommand(LOAN, APPROVAL))
+                .when(new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .expectNoEvents()
                 .expectException(refusal(e -> {
                     assertThat(e.reason()).isEqualTo(ErrorReason.LOAN_NOT_AWAITING_DECISION);
                     assertThat(e.metadata()).containsEntry("status", "APPROVED");
                 }));
         fixture.givenCommands(application(WEEKLY, "1000.00", 4, WRITTEN_OFF_BEFORE))
-                .when(new ReferLoanCommand(LOAN, APPROVAL))
+                .when(new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .expectNoEvents()
                 .expectException(refused(ErrorReason.LOAN_NOT_AWAITING_DECISION));
     }
 
     @Test
     void aLoanOfficerApprovesAReferredApplicationWhichCanThenBeDisbursed() {
-        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL))
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .when(new DecideLoanCommand(LOAN, APPROVAL, true, "officer-1", null))
                 .expectEvents(new LoanApprovedEvent(LOAN, APPROVAL, "officer-1"))
                 .expectResultMessagePayloadMatching(details(d -> assertThat(d.status()).isEqualTo(LoanStatus.APPROVED)));
-        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL),
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE),
                         new DecideLoanCommand(LOAN, APPROVAL, true, "officer-1", null))
                 .when(disburse(D0))
                 .expectSuccessfulHandlerExecution()
@@ -440,7 +456,7 @@ class LoanTest {
 
     @Test
     void aLoanOfficerRejectsAReferredApplication() {
-        fixture.givenCommands(application(WEEKLY, "1000.00", 4, REVIEW), new ReferLoanCommand(LOAN, APPROVAL))
+        fixture.givenCommands(application(WEEKLY, "1000.00", 4, REVIEW), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .when(new DecideLoanCommand(LOAN, APPROVAL, false, "officer-1", "income not evidenced"))
                 .expectEvents(new LoanRejectedEvent(LOAN, APPROVAL, "officer-1", "income not evidenced"))
                 .expectResultMessagePayloadMatching(details(d -> assertThat(d.status()).isEqualTo(LoanStatus.REJECTED)));
@@ -449,7 +465,7 @@ class LoanTest {
     @Test
     void aDecisionOnAnotherApprovalOrOnALoanNotWaitingIsRefused() {
         // another approval request
-        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL))
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .when(new DecideLoanCommand(LOAN, "some-other-approval", true, "officer-1", null))
                 .expectNoEvents()
                 .expectException(refused(ErrorReason.LOAN_NOT_AWAITING_DECISION));
@@ -459,12 +475,12 @@ class LoanTest {
                 .expectNoEvents()
                 .expectException(refused(ErrorReason.LOAN_NOT_AWAITING_DECISION));
         // no approval at all
-        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL))
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE))
                 .when(new DecideLoanCommand(LOAN, null, true, "officer-1", null))
                 .expectNoEvents()
                 .expectException(refused(ErrorReason.LOAN_NOT_AWAITING_DECISION));
         // already decided
-        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL),
+        fixture.givenCommands(application(WEEKLY, "2500.00", 4, GOOD), new ReferLoanCommand(LOAN, APPROVAL, DECISION_DUE),
                         new DecideLoanCommand(LOAN, APPROVAL, false, "officer-1", "no"))
                 .when(new DecideLoanCommand(LOAN, APPROVAL, true, "officer-2", null))
                 .expectNoEvents()
