@@ -1201,7 +1201,7 @@ class AccountServiceTest extends NodeTest {
                 .getProjectionsList();
         assertThat(projections).extracting(Projection::getName)
                 .containsExactlyInAnyOrder("customer-view", "account-view", "account-transactions", "approval-view",
-                        "transfer-view", "general-ledger");
+                        "transfer-view", "general-ledger", "loan-view");
         assertThat(projections).allSatisfy(projection -> {
             assertThat(projection.getState()).isEqualTo(ProjectionState.PROJECTION_STATE_RUNNING);
             assertThat(projection.getLag()).isGreaterThanOrEqualTo(0);

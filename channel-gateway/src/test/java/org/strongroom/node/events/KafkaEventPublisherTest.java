@@ -74,6 +74,18 @@ class KafkaEventPublisherTest extends NodeTest {
                                 .setReference(tillId))
                         .build());
 
+        // A loan application (a young account: decided, not disbursed) for the loan topic.
+        String borrower = as(org.strongroom.proto.account.v1.AccountServiceGrpc.newBlockingStub(channel()),
+                AccountFixtures.teller()).withDeadlineAfter(30, TimeUnit.SECONDS)
+                .getAccount(org.strongroom.proto.account.v1.GetAccountRequest.newBuilder().setAccountId(source).build())
+                .getAccount().getCustomerId();
+        as(org.strongroom.proto.loan.v1.LoanServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller())
+                .withDeadlineAfter(30, TimeUnit.SECONDS)
+                .applyForLoan(org.strongroom.proto.loan.v1.ApplyForLoanRequest.newBuilder()
+                        .setRequestId(UUID.randomUUID().toString()).setCustomerId(borrower).setAccountId(source)
+                        .setProductCode("PERSONAL-EUR").setPrincipal(AccountFixtures.eur(1000, 0)).setInstalments(12)
+                        .setDeclaredMonthlyIncome(AccountFixtures.eur(3000, 0)).build());
+
         List<Stored> stored = jdbc.query("SELECT event_identifier, aggregate_identifier, sequence_number, type, "
                 + "payload_type, time_stamp FROM domain_event_entry ORDER BY global_index", (row, n) -> new Stored(
                 row.getString(1), row.getString(2), row.getLong(3), row.getString(4), row.getString(5),
@@ -148,7 +160,8 @@ class KafkaEventPublisherTest extends NodeTest {
                 org.strongroom.proto.events.v1.CustomerRegistered.getDescriptor().getFile(),
                 org.strongroom.proto.events.v1.TransferRequested.getDescriptor().getFile(),
                 org.strongroom.proto.events.v1.TillOpened.getDescriptor().getFile(),
-                org.strongroom.proto.events.v1.ApprovalRequested.getDescriptor().getFile())) {
+                org.strongroom.proto.events.v1.ApprovalRequested.getDescriptor().getFile(),
+                org.strongroom.proto.events.v1.LoanApplied.getDescriptor().getFile())) {
             Descriptor descriptor = file.findMessageTypeByName(fullName.substring(fullName.lastIndexOf('.') + 1));
             if (descriptor != null) {
                 return descriptor;
