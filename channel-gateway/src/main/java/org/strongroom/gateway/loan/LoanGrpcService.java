@@ -138,6 +138,9 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
             violations.add("account_id", "the account is in " + currency + "; product " + product.code() + " lends "
                     + product.currencyCode());
         }
+        // The product's own terms too, so that every bad field is reported at once (the loan checks them again).
+        product.termViolations(principal, request.getInstalments())
+                .forEach(violation -> violations.add(violation.field(), violation.description()));
         if (!income.currency().getCurrencyCode().equals(product.currencyCode())) {
             violations.add("declared_monthly_income.currency_code", "must be " + product.currencyCode());
         }
