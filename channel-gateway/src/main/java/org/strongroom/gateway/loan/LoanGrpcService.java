@@ -171,6 +171,10 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
         int pageSize = PageTokens.pageSize(request.getPageSize(), LOANS_PAGE_DEFAULT, LOANS_PAGE_MAX);
         String list = "loans:" + customerId;
         long offset = PageTokens.decodePosition(list, request.getPageToken(), 0);
+        if (offset < 0) {
+            // Only a forged token holds a negative offset (the database would refuse it as a fault).
+            throw DomainException.invalidField("page_token", "is not a page token of this list");
+        }
         reads.requireServing(Projections.LOAN_VIEW);
         List<LoanRow> rows = views.byCustomer(customerId, pageSize + 1, (int) Math.min(offset, Integer.MAX_VALUE));
         ListLoansResponse.Builder answer = ListLoansResponse.newBuilder();
