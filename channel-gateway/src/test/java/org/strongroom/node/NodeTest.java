@@ -50,6 +50,8 @@ public abstract class NodeTest {
         // The test clock starts in the past of the wall clock the deadline scheduler runs on: pending
         // approvals must not expire under tests that do not ask for it (TellerServiceTest does).
         registry.add("strongroom.approvals.expire-after", () -> "P3650D");
+        // The same for loan decisions (referred applications), which expire after 3 days by default.
+        registry.add("strongroom.loans.decision-expire-after", () -> "P3650D");
     }
 
     private static Path createDataDir() {

@@ -259,6 +259,22 @@ public class CloseOfBusiness {
     }
 
     public Optional<Run> find(LocalDate date) {
+        Optional<Run> run = read(date);
+        if (run.isPresent() && run.get().state() == State.RUNNING && !lockHeld()) {
+            // Read as running, but nobody holds the run lock now: either the run ended between the read and
+            // the lock check (it records its end before it lets go of the lock, so a second read shows that
+            // end), or it crashed (the second read still says running).
+            run = read(date).map(again -> again.state() == State.RUNNING ? interrupted(again) : again);
+        }
+        return run;
+    }
+
+    private static Run interrupted(Run run) {
+        return new Run(run.businessDate(), State.INTERRUPTED, run.loansTotal(), run.loansDone(), run.transfersTotal(),
+                run.transfersDone(), run.collections(), run.shortfalls(), run.startTime(), run.endTime(), run.error());
+    }
+
+    private Optional<Run> read(LocalDate date) {
         return jdbc.query("""
                 SELECT r.*, COALESCE(SUM(s.loans_done), 0) AS loans_done, COALESCE(SUM(s.collections), 0) AS collections,
                        COALESCE(SUM(s.shortfalls), 0) AS shortfalls
@@ -274,9 +290,6 @@ public class CloseOfBusiness {
 
     private Run run(ResultSet rs) throws SQLException {
         State state = State.valueOf(rs.getString("state"));
-        if (state == State.RUNNING && !lockHeld()) {
-            state = State.INTERRUPTED; // recorded as running, but no node holds the run lock: it crashed
-        }
         Timestamp end = rs.getTimestamp("end_time");
         return new Run(rs.getObject("business_date", LocalDate.class), state, rs.getLong("loans_total"),
                 rs.getLong("loans_done"), rs.getLong("transfers_total"), rs.getLong("transfers_done"),

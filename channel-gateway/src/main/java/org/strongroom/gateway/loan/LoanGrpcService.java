@@ -138,6 +138,9 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
             violations.add("account_id", "the account is in " + currency + "; product " + product.code() + " lends "
                     + product.currencyCode());
         }
+        // The product's own terms too, so that every bad field is reported at once (the loan checks them again).
+        product.termViolations(principal, request.getInstalments())
+                .forEach(violation -> violations.add(violation.field(), violation.description()));
         if (!income.currency().getCurrencyCode().equals(product.currencyCode())) {
             violations.add("declared_monthly_income.currency_code", "must be " + product.currencyCode());
         }
@@ -168,6 +171,10 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
         int pageSize = PageTokens.pageSize(request.getPageSize(), LOANS_PAGE_DEFAULT, LOANS_PAGE_MAX);
         String list = "loans:" + customerId;
         long offset = PageTokens.decodePosition(list, request.getPageToken(), 0);
+        if (offset < 0) {
+            // Only a forged token holds a negative offset (the database would refuse it as a fault).
+            throw DomainException.invalidField("page_token", "is not a page token of this list");
+        }
         reads.requireServing(Projections.LOAN_VIEW);
         List<LoanRow> rows = views.byCustomer(customerId, pageSize + 1, (int) Math.min(offset, Integer.MAX_VALUE));
         ListLoansResponse.Builder answer = ListLoansResponse.newBuilder();

@@ -97,20 +97,8 @@ public class Loan {
     @CommandHandler
     Loan(ApplyForLoanCommand command) {
         LoanProduct product = command.product();
-        List<FieldViolation> violations = new ArrayList<>();
         Money principal = command.principal();
-        if (!principal.currency().getCurrencyCode().equals(product.currencyCode())) {
-            violations.add(new FieldViolation("principal", "product " + product.code() + " lends "
-                    + product.currencyCode() + ", not " + principal.currency().getCurrencyCode()));
-        } else if (principal.amount().compareTo(product.minAmount()) < 0
-                || principal.amount().compareTo(product.maxAmount()) > 0) {
-            violations.add(new FieldViolation("principal", "must be between " + product.minAmount().toPlainString()
-                    + " and " + product.maxAmount().toPlainString() + " " + product.currencyCode()));
-        }
-        if (command.instalments() < product.minInstalments() || command.instalments() > product.maxInstalments()) {
-            violations.add(new FieldViolation("instalments", "must be between " + product.minInstalments() + " and "
-                    + product.maxInstalments() + " for product " + product.code()));
-        }
+        List<FieldViolation> violations = product.termViolations(principal, command.instalments());
         if (!violations.isEmpty()) {
             throw DomainException.invalidFields(violations);
         }

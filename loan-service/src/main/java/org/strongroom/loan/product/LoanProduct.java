@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import org.strongroom.kernel.FieldViolation;
 import org.strongroom.kernel.Money;
 import org.strongroom.loan.schedule.Amortization;
 import org.strongroom.loan.schedule.DayCount;
@@ -36,6 +37,26 @@ public record LoanProduct(String code, int version, String name, String currency
     public Money originationFee(Money principal) {
         return new Money(principal.amount().multiply(originationFeeRate)
                 .setScale(principal.amount().scale(), RoundingMode.HALF_UP), principal.currency());
+    }
+
+    /**
+     * What is wrong with a principal and a number of instalments for this product (currency, amount range,
+     * term range), as field violations; empty when the product lends them.
+     */
+    public List<FieldViolation> termViolations(Money principal, int instalments) {
+        List<FieldViolation> violations = new ArrayList<>();
+        if (!principal.currency().getCurrencyCode().equals(currencyCode)) {
+            violations.add(new FieldViolation("principal", "product " + code + " lends "
+                    + currencyCode + ", not " + principal.currency().getCurrencyCode()));
+        } else if (principal.amount().compareTo(minAmount) < 0 || principal.amount().compareTo(maxAmount) > 0) {
+            violations.add(new FieldViolation("principal", "must be between "
+                    + minAmount.toPlainString() + " and " + maxAmount.toPlainString() + " " + currencyCode));
+        }
+        if (instalments < minInstalments || instalments > maxInstalments) {
+            violations.add(new FieldViolation("instalments", "must be between "
+                    + minInstalments + " and " + maxInstalments + " for product " + code));
+        }
+        return violations;
     }
 
     /** Everything wrong with this version, empty when it can be offered. */
