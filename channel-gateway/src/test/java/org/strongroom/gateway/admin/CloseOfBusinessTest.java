@@ -16,7 +16,8 @@ import org.strongroom.node.NodeTest;
 import org.strongroom.node.time.BusinessDateService;
 
 /**
- * Close of business is idempotent per (loan, date): a run that stops part-way (as a crash would, between
+ * Close of business starts the transfers dated its date and is idempotent per (loan, date): a run that
+ * stops part-way (as a crash would, between
  * two loans' transactions) leaves the date open and the finished loans closed; running the date again
  * closes only the rest; asking for a date already closed answers with its run and writes nothing.
  */
@@ -27,6 +28,8 @@ class CloseOfBusinessTest extends NodeTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
+    org.springframework.context.ApplicationContext context;
+    @Autowired
     BusinessDateService businessDate;
     @Autowired
     CloseOfBusiness closeOfBusiness;
@@ -35,7 +38,7 @@ class CloseOfBusinessTest extends NodeTest {
 
     @BeforeEach
     void setUp() {
-        loans = new LoanTestAccess(channel(), jdbc, businessDate);
+        loans = new LoanTestAccess(channel(), jdbc, businessDate, context);
         loans.resetBusinessDate();
     }
 
@@ -51,6 +54,20 @@ class CloseOfBusinessTest extends NodeTest {
                 loanId, type, "%\"businessDate\":\"" + date + "\"%");
     }
 
+    private void awaitCompleted(String transferId) throws InterruptedException {
+        java.time.Instant giveUp = java.time.Instant.now().plusSeconds(30);
+        String status = null;
+        while (java.time.Instant.now().isBefore(giveUp)) {
+            status = jdbc.queryForObject("SELECT status FROM transfer_view WHERE transfer_id = ?", String.class,
+                    transferId);
+            if (status.equals("COMPLETED")) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new AssertionError("the dated transfer is " + status);
+    }
+
     @Test
     void aStoppedRunResumesAndNothingHappensTwice() throws Exception {
         // Four weekly micro loans, first instalment due on 2026-11-30, with money in the accounts to collect.
@@ -61,6 +78,16 @@ class CloseOfBusinessTest extends NodeTest {
             loanIds.add(borrower.loanId());
             accountIds.add(borrower.accountId());
         }
+        // A transfer dated the due date, between the first two borrowers: close of business starts it.
+        String transferId = org.strongroom.proto.payment.v1.PaymentServiceGrpc.newBlockingStub(channel())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
+                        org.strongroom.gateway.AccountFixtures.teller()))
+                .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+                .transferFunds(org.strongroom.proto.payment.v1.TransferFundsRequest.newBuilder()
+                        .setRequestId(java.util.UUID.randomUUID().toString()).setSourceAccountId(accountIds.get(0))
+                        .setTargetAccountId(accountIds.get(1)).setAmount(org.strongroom.gateway.AccountFixtures.eur(10, 0))
+                        .setReference("dated").setExecutionDate(org.strongroom.gateway.grpc.ProtoTime.toProto(DUE))
+                        .build()).getTransfer().getTransferId();
         while (businessDate.refresh().isBefore(DUE)) {
             assertThat(closeOfBusiness.runAndWait(businessDate.current()).state())
                     .isEqualTo(CloseOfBusiness.State.COMPLETED);
@@ -73,6 +100,7 @@ class CloseOfBusinessTest extends NodeTest {
         assertThat(stopped.state()).isEqualTo(CloseOfBusiness.State.INTERRUPTED);
         assertThat(stopped.loansDone()).isEqualTo(2);
         assertThat(stopped.error()).contains("stopped after 2 loans");
+        assertThat(stopped.transfersDone()).isEqualTo(1);
         assertThat(businessDate.refresh()).isEqualTo(DUE);
         long closedBeforeResume = loanIds.stream().filter(id -> events("LoanDayClosedEvent", id, DUE) == 1).count();
         assertThat(closedBeforeResume).isEqualTo(2);
@@ -83,14 +111,17 @@ class CloseOfBusinessTest extends NodeTest {
         assertThat(resumed.state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
         assertThat(resumed.loansDone()).isEqualTo(4);
         assertThat(resumed.collections()).isEqualTo(4);
+        assertThat(resumed.transfersDone()).isEqualTo(1);
+        awaitCompleted(transferId);
         assertThat(businessDate.refresh()).isEqualTo(DUE.plusDays(1));
         for (int i = 0; i < loanIds.size(); i++) {
             String loanId = loanIds.get(i);
             assertThat(events("LoanDayClosedEvent", loanId, DUE)).as("day closed once").isEqualTo(1);
             assertThat(events("LoanRepaidEvent", loanId, DUE)).as("collected once").isEqualTo(1);
             // 200 in four: 50 principal + interest 200 x 0.24 x 7 / 365 = 0.92, plus the 2 % fee 4.00.
+            BigDecimal transferred = i == 0 ? new BigDecimal("-10") : i == 1 ? BigDecimal.TEN : BigDecimal.ZERO;
             assertThat(loans.balance(accountIds.get(i))).isEqualByComparingTo(before.get(i).subtract(
-                    new BigDecimal("54.92")));
+                    new BigDecimal("54.92")).add(transferred));
         }
 
         // Asking for the closed date again answers with its run and writes nothing.

@@ -34,13 +34,15 @@ class LoanLifeTest extends NodeTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
+    org.springframework.context.ApplicationContext context;
+    @Autowired
     BusinessDateService businessDate;
 
     private LoanFixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new LoanFixtures(channel(), jdbc, businessDate);
+        fixtures = new LoanFixtures(channel(), jdbc, businessDate, context);
         fixtures.resetBusinessDate();
     }
 

@@ -85,6 +85,8 @@ class LoanServiceTest extends NodeTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
+    org.springframework.context.ApplicationContext context;
+    @Autowired
     BusinessDateService businessDate;
 
     private LoanFixtures fixtures;
@@ -92,7 +94,7 @@ class LoanServiceTest extends NodeTest {
 
     @BeforeEach
     void setUp() {
-        fixtures = new LoanFixtures(channel(), jdbc, businessDate);
+        fixtures = new LoanFixtures(channel(), jdbc, businessDate, context);
         accounts = new AccountFixtures(channel());
         fixtures.resetBusinessDate();
     }

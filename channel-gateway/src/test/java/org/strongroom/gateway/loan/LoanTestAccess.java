@@ -11,8 +11,9 @@ public final class LoanTestAccess {
 
     private final LoanFixtures fixtures;
 
-    public LoanTestAccess(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate) {
-        this.fixtures = new LoanFixtures(channel, jdbc, businessDate);
+    public LoanTestAccess(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate,
+                          org.springframework.context.ApplicationContext context) {
+        this.fixtures = new LoanFixtures(channel, jdbc, businessDate, context);
     }
 
     public record Borrower(String customerId, String accountId, String loanId) {
