@@ -48,7 +48,8 @@ public final class StrongroomOps {
                   loans  the loan benchmark: N customers' applications from C clients (auto-approved and
                          disbursed), latency percentiles of apply -> disbursed; then close of business for the
                          date, loans per second
-                         --loans 1000  --clients 8  --loans-per-customer 5  [--target] [--data-dir var]
+                         --loans 1000  --clients 8  --loans-per-customer 5  --product PERSONAL-EUR
+                         --instalments 12  --cob-days 1  [--target] [--data-dir var]
                   workload  the bank workload: random transfers between N accounts from C clients, retried with
                          the same request ids, a reader of every balance, then the checker (conservation, limits,
                          exactly-once, ledger, projections equal a fresh rebuild); prints one summary line
