@@ -245,20 +245,11 @@ class NodeProcessIT {
                 setup.add(workers.submit(() -> {
                     String customerId = client.customers().registerCustomer(registration("doc-cob" + n, "req-cob" + n)
                             .build()).getCustomer().getCustomerId();
-                    OpenAccountRequest open = OpenAccountRequest.newBuilder().setRequestId("open-cob" + n)
-                            .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
-                            .setCurrencyCode("EUR").build();
-                    String accountId;
-                    try {
-                        accountId = client.accounts().openAccount(open).getAccount().getAccountId();
-                    } catch (io.grpc.StatusRuntimeException e) {
-                        // Concurrent registrations rarely outrun the customer view (a known read-your-writes
-                        // race, its own issue); this test is about close of business, so retry once.
-                        assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.NOT_FOUND);
-                        Thread.sleep(500);
-                        accountId = client.accounts().openAccount(open.toBuilder().setRequestId("open-cob-again" + n)
-                                .build()).getAccount().getAccountId();
-                    }
+                    // Concurrent registrations: each answer waits for its own event, so the account opens.
+                    String accountId = client.accounts().openAccount(OpenAccountRequest.newBuilder()
+                            .setRequestId("open-cob" + n).setCustomerId(customerId)
+                            .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
+                            .getAccount().getAccountId();
                     client.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(500_000, 0)));
                     for (int l = 0; l < loansEach; l++) {
                         var loan = client.loans().applyForLoan(org.strongroom.proto.loan.v1.ApplyForLoanRequest

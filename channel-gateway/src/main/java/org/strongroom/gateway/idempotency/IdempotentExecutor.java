@@ -103,8 +103,9 @@ public class IdempotentExecutor {
                 if (aggregateId != null) {
                     lockAggregate(jdbc, aggregateId);
                 }
+                long floor = eventStore.head();
                 Effect<R> effect = action.get();
-                Long position = positionOf(effect.aggregateId());
+                Long position = positionOf(effect.aggregateId(), floor);
                 // A client that gave up must not learn of a success it cannot see; roll back instead.
                 Deadlines.check("commit");
                 store(key, fingerprint, true, effect.response().toByteArray(), position);
@@ -190,16 +191,19 @@ public class IdempotentExecutor {
                 Timestamp.from(clock.instant()));
     }
 
-    /**
-     * The position read-your-writes waits for: the newest event this transaction can see. A call may
-     * append to several aggregates (a cash deposit: account and till; a request: its approval), and all
-     * of them must be readable when it answers; events others committed earlier are harmless to wait for.
+        /**
+     * The position read-your-writes waits for: the highest index of the events this transaction appended
+     * (a call may append to several aggregates: a cash deposit to the account and the till, a loan to the
+     * loan and its account; they commit together, so readers see all or none). Not the head: a higher
+     * index another transaction committed first can be handled while ours is still a gap to the readers,
+     * and waiting for it would answer before our own events are readable. A call that appended nothing
+     * waits for the head it saw.
      */
-    private Long positionOf(String aggregateId) {
+    private Long positionOf(String aggregateId, long floor) {
         if (aggregateId == null) {
             return null;
         }
-        return eventStore.head();
+        return eventStore.appendedHere(floor).orElseGet(eventStore::head);
     }
 
     private static DomainException refusalIn(Throwable thrown) {
