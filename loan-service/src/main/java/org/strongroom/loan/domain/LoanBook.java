@@ -351,22 +351,11 @@ final class LoanBook {
                 if (left.compareTo(remaining) < 0 && mode == null) {
                     throw new IllegalArgumentException("prepayment mode required");
                 }
-                Line line = lines.get(current);
-                BigDecimal newPrincipal = remaining.subtract(left);
-                Reschedule plan = reschedule(current, date, newPrincipal, remaining, mode);
+                Reschedule plan = reschedule(current, date, remaining.subtract(left), remaining, left, mode);
                 rescheduled = plan.lines();
                 newRegular = plan.regularPayment();
-                // The prepaid principal is paid on the current line as rescheduled (its principal is
-                // rescheduled + prepaid, plus what an earlier prepayment in this period paid of it, so the
-                // lines keep adding up to what was lent).
                 principal[current] = principal[current].add(left);
-                rescheduled = new ArrayList<>(rescheduled);
-                ScheduledLine first = rescheduled.get(0);
-                rescheduled.set(0, new ScheduledLine(first.number(), first.dueDate(),
-                        first.principal().plus(money(line.paidPrincipal.add(left))), first.interest()));
-                rescheduled = List.copyOf(rescheduled);
                 left = BigDecimal.ZERO;
-                assert line.number == first.number();
             }
         }
         List<LinePayment> payments = new ArrayList<>();
@@ -402,12 +391,13 @@ final class LoanBook {
      * interest on the new principal for its remaining days; due dates never move.
      */
     private Reschedule reschedule(int current, LocalDate date, BigDecimal newPrincipal, BigDecimal oldPrincipal,
-                                  PrepaymentMode mode) {
+                                  BigDecimal prepaid, PrepaymentMode mode) {
         List<ScheduledLine> result = new ArrayList<>();
         Line first = lines.get(current);
         if (newPrincipal.signum() == 0) {
             // Paid off: the current instalment ends with the interest accrued so far.
-            result.add(new ScheduledLine(first.number, first.due, money(BigDecimal.ZERO), money(first.accrued)));
+            result.add(new ScheduledLine(first.number, first.due, money(first.paidPrincipal.add(prepaid)),
+                    money(first.accrued)));
             return new Reschedule(result, regularPayment);
         }
         int remainingCount = lines.size() - current;
@@ -455,8 +445,12 @@ final class LoanBook {
                     ? regular.subtract(periodInterest).max(BigDecimal.ZERO) : regular;
             BigDecimal repaid = last ? outstanding : part.min(outstanding);
             outstanding = outstanding.subtract(repaid);
+            // The current instalment also keeps the principal paid on it (earlier in the period and now), so
+            // the instalments keep adding up to what was lent; it keeps the interest accrued so far too.
+            BigDecimal keptPrincipal = i == current ? line.paidPrincipal.add(prepaid) : BigDecimal.ZERO;
             BigDecimal keptInterest = i == current ? line.accrued : BigDecimal.ZERO;
-            result.add(new ScheduledLine(line.number, line.due, money(repaid), money(keptInterest.add(periodInterest))));
+            result.add(new ScheduledLine(line.number, line.due, money(keptPrincipal.add(repaid)),
+                    money(keptInterest.add(periodInterest))));
         }
         return new Reschedule(result, regular);
     }
