@@ -73,6 +73,9 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
     static final int LOANS_PAGE_MAX = 100;
     /** Far beyond any product: a term in the thousands is an input error, not a loan. */
     static final int MAX_INSTALMENTS = 600;
+    /** A page token's time lies between these (a forged one beyond them would overflow the database's). */
+    private static final java.time.Instant EARLIEST_CURSOR = java.time.Instant.parse("2000-01-01T00:00:00Z");
+    private static final java.time.Instant LATEST_CURSOR = java.time.Instant.parse("9999-12-31T23:59:59Z");
 
     private final IdempotentExecutor idempotent;
     private final CommandDispatcher commands;
@@ -170,17 +173,15 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
         access.requireCustomer(customerId);
         int pageSize = PageTokens.pageSize(request.getPageSize(), LOANS_PAGE_DEFAULT, LOANS_PAGE_MAX);
         String list = "loans:" + customerId;
-        long offset = PageTokens.decodePosition(list, request.getPageToken(), 0);
-        if (offset < 0) {
-            // Only a forged token holds a negative offset (the database would refuse it as a fault).
-            throw DomainException.invalidField("page_token", "is not a page token of this list");
-        }
+        LoanViews.LoanCursor after = cursor(PageTokens.decode(list, request.getPageToken()));
         reads.requireServing(Projections.LOAN_VIEW);
-        List<LoanRow> rows = views.byCustomer(customerId, pageSize + 1, (int) Math.min(offset, Integer.MAX_VALUE));
+        List<LoanRow> rows = views.byCustomer(customerId, pageSize + 1, after);
         ListLoansResponse.Builder answer = ListLoansResponse.newBuilder();
         rows.stream().limit(pageSize).forEach(row -> answer.addLoans(LoanMapper.toProto(row)));
         if (rows.size() > pageSize) {
-            answer.setNextPageToken(PageTokens.encode(list, Long.toString(offset + pageSize)));
+            LoanRow last = rows.get(pageSize - 1);
+            answer.setNextPageToken(PageTokens.encode(list, last.createTime().getEpochSecond() + "."
+                    + last.createTime().getNano() + "/" + last.loanId()));
         }
         reply(response, answer.build());
     }
@@ -302,6 +303,27 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
                     .setTotalOutstanding(LoanMapper.money(row.totalOutstanding(), currency)));
         }
         reply(response, answer.build());
+    }
+
+    /** The keyset position in a page token ("seconds.nanos/loan id"), or null for the first page. */
+    private static LoanViews.LoanCursor cursor(String position) {
+        if (position == null) {
+            return null;
+        }
+        int dot = position.indexOf('.');
+        int slash = position.indexOf('/');
+        try {
+            if (dot > 0 && slash > dot && Ids.isId(position.substring(slash + 1))) {
+                java.time.Instant at = java.time.Instant.ofEpochSecond(Long.parseLong(position.substring(0, dot)),
+                        Long.parseLong(position.substring(dot + 1, slash)));
+                if (!at.isBefore(EARLIEST_CURSOR) && !at.isAfter(LATEST_CURSOR)) {
+                    return new LoanViews.LoanCursor(at, position.substring(slash + 1));
+                }
+            }
+        } catch (RuntimeException e) {
+            // not a position this service wrote
+        }
+        throw DomainException.invalidField("page_token", "is not a page token of this list");
     }
 
     /** Where a repayment went: the loan before it (accrued to today) less the loan after it. */

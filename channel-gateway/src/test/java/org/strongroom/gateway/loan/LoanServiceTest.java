@@ -836,6 +836,12 @@ class LoanServiceTest extends NodeTest {
                 ("loans:" + borrower.customerId() + "\n-1").getBytes(java.nio.charset.StandardCharsets.UTF_8));
         assertInvalidFields(() -> customer.listLoans(ListLoansRequest.newBuilder().setCustomerId(borrower.customerId())
                 .setPageToken(negative).build()), "page_token");
+        // Well-formed, but at an instant no loan can have (it would overflow the database's timestamps).
+        String farFuture = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                ("loans:" + borrower.customerId() + "\n999999999999999.0/" + older.getLoanId())
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertInvalidFields(() -> customer.listLoans(ListLoansRequest.newBuilder().setCustomerId(borrower.customerId())
+                .setPageToken(farFuture).build()), "page_token");
 
         // Another customer's loans are not there for this customer, nor its page tokens for another list.
         String stranger = accounts.customer();

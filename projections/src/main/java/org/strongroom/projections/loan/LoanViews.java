@@ -43,10 +43,20 @@ public class LoanViews {
                                 int writtenOffLoans) {
     }
 
-    /** A customer's loans, newest first, a page at a time. */
-    public List<LoanRow> byCustomer(String customerId, int limit, int offset) {
-        return jdbc.query("SELECT * FROM loan_view WHERE customer_id = ? ORDER BY create_time DESC, loan_id "
-                + "LIMIT ? OFFSET ?", this::row, customerId, limit, offset);
+    /** Where a page of a customer's loans ends: the last loan served (newest first, then by id). */
+    public record LoanCursor(java.time.Instant createTime, String loanId) {
+    }
+
+    /** A customer's loans, newest first, after {@code after} (null: from the newest). */
+    public List<LoanRow> byCustomer(String customerId, int limit, LoanCursor after) {
+        if (after == null) {
+            return jdbc.query("SELECT * FROM loan_view WHERE customer_id = ? ORDER BY create_time DESC, loan_id "
+                    + "LIMIT ?", this::row, customerId, limit);
+        }
+        java.sql.Timestamp at = java.sql.Timestamp.from(after.createTime());
+        return jdbc.query("SELECT * FROM loan_view WHERE customer_id = ? AND (create_time < ? OR "
+                + "(create_time = ? AND loan_id > ?)) ORDER BY create_time DESC, loan_id LIMIT ?", this::row,
+                customerId, at, at, after.loanId(), limit);
     }
 
     public java.util.Optional<LoanRow> find(String loanId) {
