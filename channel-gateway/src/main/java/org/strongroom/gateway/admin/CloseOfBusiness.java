@@ -217,25 +217,40 @@ public class CloseOfBusiness {
         ExecutorService workers = Executors.newFixedThreadPool(properties.getCobThreads(),
                 r -> daemon(r, "close-of-business-worker"));
         java.util.concurrent.atomic.AtomicLong processed = new java.util.concurrent.atomic.AtomicLong();
+        // The first failure stops every worker before its next loan; loans in flight finish their own
+        // transaction rather than being interrupted half-way.
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try {
             List<Future<?>> tasks = new ArrayList<>();
             for (int s = 0; s < segments; s++) {
                 int segment = s;
-                tasks.add(workers.submit(() -> system.run(() -> {
-                    for (String loanId : bySegment.get(segment)) {
-                        if (stopAfterLoans > 0 && processed.incrementAndGet() > stopAfterLoans) {
-                            throw new IllegalStateException("stopped after " + stopAfterLoans + " loans (test)");
-                        }
-                        closeLoan(loanId, date, segment);
+                tasks.add(workers.submit(() -> {
+                    try {
+                        system.run(() -> {
+                            for (String loanId : bySegment.get(segment)) {
+                                if (failure.get() != null) {
+                                    return null;
+                                }
+                                if (stopAfterLoans > 0 && processed.incrementAndGet() > stopAfterLoans) {
+                                    throw new IllegalStateException("stopped after " + stopAfterLoans + " loans (test)");
+                                }
+                                closeLoan(loanId, date, segment);
+                            }
+                            return null;
+                        });
+                    } catch (Exception e) {
+                        failure.compareAndSet(null, e);
                     }
-                    return null;
-                })));
+                }));
             }
             for (Future<?> task : tasks) {
                 task.get();
             }
         } finally {
-            workers.shutdownNow();
+            workers.shutdown();
+        }
+        if (failure.get() != null) {
+            throw failure.get();
         }
         transactions.executeWithoutResult(tx -> {
             businessDate.advance(date);
