@@ -45,6 +45,41 @@ public class NodeProperties {
     }
 
     private final Approvals approvals = new Approvals();
+    private final Clearing clearing = new Clearing();
+
+    public Clearing getClearing() {
+        return clearing;
+    }
+
+    /**
+     * Entries with an EXTERNAL_CLEARING counterparty (DESIGN invariant 7: no single person creates money).
+     * The clearing integration's SYSTEM principals post them at once; branch staff posting one by hand make
+     * a manual adjustment, which above the threshold waits for a supervisor; nobody else posts them.
+     */
+    public static class Clearing {
+        /** SYSTEM principals (token subjects) of the clearing integration. None by default. */
+        private java.util.Set<String> feedPrincipals = new java.util.TreeSet<>();
+        /**
+         * Per currency: a manual adjustment above this amount waits for a supervisor of the branch. A
+         * currency without an entry has no free amount: every adjustment in it waits.
+         */
+        private final java.util.Map<String, java.math.BigDecimal> adjustmentThreshold = new java.util.TreeMap<>(
+                java.util.Map.of("EUR", new java.math.BigDecimal("1000"), "USD", new java.math.BigDecimal("1000"),
+                        "GBP", new java.math.BigDecimal("1000"), "CHF", new java.math.BigDecimal("1000"),
+                        "CNY", new java.math.BigDecimal("7000"), "JPY", new java.math.BigDecimal("150000")));
+
+        public java.util.Set<String> getFeedPrincipals() {
+            return feedPrincipals;
+        }
+
+        public void setFeedPrincipals(java.util.Set<String> feedPrincipals) {
+            this.feedPrincipals = new java.util.TreeSet<>(feedPrincipals);
+        }
+
+        public java.util.Map<String, java.math.BigDecimal> getAdjustmentThreshold() {
+            return adjustmentThreshold;
+        }
+    }
 
     public Approvals getApprovals() {
         return approvals;

@@ -41,6 +41,16 @@ public final class AccountFixtures {
                 .withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 
+    /**
+     * The clearing integration: posts clearing credits and debits at once (branch staff posting them by
+     * hand above the threshold wait for a supervisor).
+     */
+    public AccountServiceGrpc.AccountServiceBlockingStub clearingFeed() {
+        return AccountServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(TestTokens.clearingFeed()))
+                .withDeadlineAfter(60, TimeUnit.SECONDS);
+    }
+
     public String customer() {
         return CustomerServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(teller()))
@@ -68,7 +78,7 @@ public final class AccountFixtures {
                 .setCurrencyCode("EUR")
                 .build()).getAccount().getAccountId();
         if (openingUnits > 0) {
-            accounts().depositFunds(deposit(accountId, eur(openingUnits, 0)));
+            clearingFeed().depositFunds(deposit(accountId, eur(openingUnits, 0)));
         }
         return accountId;
     }

@@ -153,7 +153,7 @@ class NodeProcessIT {
                         .setRequestId("open-t" + i).setCustomerId(customerId)
                         .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
                         .getAccount().getAccountId();
-                client.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(1000, 0)));
+                client.clearingFeed().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(1000, 0)));
                 ids.add(accountId);
             }
             // Two clients send transfers until the node is killed under them.
@@ -250,7 +250,7 @@ class NodeProcessIT {
                             .setRequestId("open-cob" + n).setCustomerId(customerId)
                             .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
                             .getAccount().getAccountId();
-                    client.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(500_000, 0)));
+                    client.clearingFeed().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(500_000, 0)));
                     for (int l = 0; l < loansEach; l++) {
                         var loan = client.loans().applyForLoan(org.strongroom.proto.loan.v1.ApplyForLoanRequest
                                 .newBuilder().setRequestId("loan-cob" + n + "-" + l).setCustomerId(customerId)
@@ -440,7 +440,7 @@ class NodeProcessIT {
             accountId = client.accounts().openAccount(OpenAccountRequest.newBuilder().setRequestId("open-h")
                     .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
                     .setCurrencyCode("EUR").build()).getAccount().getAccountId();
-            client.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(100, 0)));
+            client.clearingFeed().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(100, 0)));
             expiry = Instant.now().plusSeconds(6);
             Account held = client.accounts().placeHold(PlaceHoldRequest.newBuilder().setRequestId("hold-h")
                     .setAccountId(accountId).setAmount(AccountFixtures.eur(40, 0)).setReason("card authorisation")
@@ -508,7 +508,8 @@ class NodeProcessIT {
                 "--strongroom.data-dir=" + dataDir,
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--server.port=" + ports.http(),
-                "--strongroom.embedded-postgres.port=" + ports.postgres()));
+                "--strongroom.embedded-postgres.port=" + ports.postgres(),
+                "--strongroom.clearing.feed-principals=" + TestTokens.CLEARING_FEED));
         command.addAll(List.of(extraArguments));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(workDir.toFile())
@@ -596,6 +597,16 @@ class NodeProcessIT {
                 Thread.sleep(500);
             }
             throw new AssertionError("node did not become SERVING within " + START_TIMEOUT);
+        }
+
+        /** The clearing integration the node is started with (strongroom.clearing.feed-principals). */
+        AccountServiceGrpc.AccountServiceBlockingStub clearingFeed() {
+            Metadata headers = new Metadata();
+            headers.put(CallerContextInterceptor.AUTHORIZATION, "Bearer " + TestTokens.token(dataDir, Instant.now(),
+                    TestTokens.CLEARING_FEED, "SYSTEM", "SYSTEM", claims -> { }));
+            return AccountServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                    .withDeadlineAfter(30, TimeUnit.SECONDS);
         }
 
         AccountServiceGrpc.AccountServiceBlockingStub accounts() {

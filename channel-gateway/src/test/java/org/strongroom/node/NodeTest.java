@@ -52,6 +52,8 @@ public abstract class NodeTest {
         registry.add("strongroom.approvals.expire-after", () -> "P3650D");
         // The same for loan decisions (referred applications), which expire after 3 days by default.
         registry.add("strongroom.loans.decision-expire-after", () -> "P3650D");
+        // The clearing integration that funds accounts (AccountFixtures.clearingFeed()).
+        registry.add("strongroom.clearing.feed-principals", () -> TestTokens.CLEARING_FEED);
     }
 
     private static Path createDataDir() {

@@ -71,6 +71,14 @@ public final class TestTokens {
         return headers(principal, role, "BRANCH", claims -> claims.claim("branch", branch));
     }
 
+    /** The principal the test node lists in strongroom.clearing.feed-principals (NodeTest). */
+    public static final String CLEARING_FEED = "clearing-feed";
+
+    /** The clearing integration: a SYSTEM principal that posts clearing entries at once. */
+    public static Metadata clearingFeed() {
+        return headers(CLEARING_FEED, "SYSTEM", "SYSTEM", claims -> { });
+    }
+
     public static Metadata customer(String customerId, String channel) {
         return headers(customerId, "CUSTOMER", channel, claims -> { });
     }

@@ -13,7 +13,9 @@ public final class AccountCommands {
 
     /**
      * Open an account for a customer whose date of birth the caller read from the customer record
-     * (age is decided against the business date by the aggregate).
+     * (age is decided against the business date by the aggregate). {@code overdraftLimit} opens the
+     * account with that credit already granted: channels never pass one (credit is granted only through
+     * maker-checker, as a ChangeOverdraftLimit after the supervisor's grant); null opens with none.
      */
     public record OpenAccountCommand(
             @TargetAggregateIdentifier String accountId,
@@ -81,7 +83,15 @@ public final class AccountCommands {
             Instant expireTime) {
     }
 
+    /**
+     * Releases a hold someone placed with PlaceHold. Holds a process placed (a transfer's reservation, a
+     * debit held for review) are refused: they end with their process.
+     */
     public record ReleaseHoldCommand(@TargetAggregateIdentifier String accountId, String holdId) {
+    }
+
+    /** A reviewer rejected a debit held for review: its hold is released and the debit never happens. */
+    public record DeclineHeldDebitCommand(@TargetAggregateIdentifier String accountId, String transactionId) {
     }
 
     public record FreezeAccountCommand(@TargetAggregateIdentifier String accountId, FreezeScope scope, String reason) {

@@ -2,6 +2,7 @@ package org.strongroom.account.api;
 
 import java.util.Currency;
 import java.util.Set;
+import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Violations;
 
 /**
@@ -24,6 +25,24 @@ public final class AccountFieldRules {
             return null;
         }
         return Currency.getInstance(code);
+    }
+
+    /**
+     * An overdraft limit for an account of this product and currency (null or zero: none): only CURRENT
+     * accounts have one, never negative, in the account's currency. Violations go under overdraft_limit.
+     */
+    public static void checkOverdraft(Money overdraft, AccountProduct product, Currency currency,
+                                      Violations violations) {
+        if (overdraft == null) {
+            return;
+        }
+        if (product == AccountProduct.SAVINGS && overdraft.isPositive()) {
+            violations.add("overdraft_limit", "only CURRENT accounts may have an overdraft");
+        } else if (overdraft.isNegative()) {
+            violations.add("overdraft_limit", "must not be negative");
+        } else if (currency != null && !overdraft.currency().equals(currency)) {
+            violations.add("overdraft_limit", "must be in the account's currency " + currency);
+        }
     }
 
     public static Counterparty checkCounterparty(Counterparty counterparty) {

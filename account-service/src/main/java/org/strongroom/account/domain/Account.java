@@ -38,6 +38,7 @@ import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
 import org.strongroom.account.api.AccountCommands.PlaceHoldCommand;
 import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
+import org.strongroom.account.api.AccountCommands.DeclineHeldDebitCommand;
 import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
 import org.strongroom.account.api.AccountDetails;
@@ -93,7 +94,7 @@ public class Account {
     /** Transfers this account took part in, by transfer id: the last step it recorded. */
     private final Map<String, TransferStep> transfers = new LinkedHashMap<>();
     /** Open transfer reservations: transfer id to target account. */
-    private final Map<String, String> reservedFor = new LinkedHashMap<>();
+    private final Map<String, Reservation> reservedFor = new LinkedHashMap<>();
     /** Debits held for review, by transaction id (= hold id). */
     private final Map<String, ReviewedDebit> underReview = new LinkedHashMap<>();
     private FreezeScope freezeScope;
@@ -114,15 +115,7 @@ public class Account {
             violations.add("product", "is required");
         }
         Money overdraft = command.overdraftLimit();
-        if (overdraft != null) {
-            if (command.product() == AccountProduct.SAVINGS && overdraft.isPositive()) {
-                violations.add("overdraft_limit", "only CURRENT accounts may have an overdraft");
-            } else if (overdraft.isNegative()) {
-                violations.add("overdraft_limit", "must not be negative");
-            } else if (currency != null && !overdraft.currency().equals(currency)) {
-                violations.add("overdraft_limit", "must be in the account's currency " + currency);
-            }
-        }
+        AccountFieldRules.checkOverdraft(overdraft, command.product(), currency, violations);
         violations.throwIfAny();
         if (command.customerDateOfBirth() == null) {
             throw new IllegalStateException("the gateway supplies the customer's date of birth");
@@ -264,9 +257,11 @@ public class Account {
         if (transfers.get(command.transferId()) != TransferStep.RESERVE) {
             return details(); // settled or released before, or never reserved here: nothing to do
         }
-        Hold reservation = holds.get(command.transferId());
+        // The amount comes from the reservation, not its hold: a store written before process holds were
+        // protected may hold a reservation whose hold a teller released, and the credit already happened.
+        Reservation reservation = reservedFor.get(command.transferId());
         // Reserved funds settle even if the account was frozen meanwhile: they left the available funds then.
-        apply(new TransferDebitSettledEvent(accountId, command.transferId(), reservedFor.get(command.transferId()),
+        apply(new TransferDebitSettledEvent(accountId, command.transferId(), reservation.targetAccountId(),
                 reservation.amount(), balance.minus(reservation.amount())));
         return details();
     }
@@ -276,9 +271,9 @@ public class Account {
         if (transfers.get(command.transferId()) != TransferStep.RESERVE) {
             return details();
         }
-        Hold reservation = holds.get(command.transferId());
+        Reservation reservation = reservedFor.get(command.transferId());
         apply(new TransferReservationReleasedEvent(accountId, command.transferId(),
-                reservedFor.get(command.transferId()), reservation.amount(), command.reason()));
+                reservation.targetAccountId(), reservation.amount(), command.reason()));
         return details();
     }
 
@@ -356,7 +351,27 @@ public class Account {
             throw DomainException.notFound(ErrorReason.HOLD_NOT_FOUND, "no active hold with this id on the account",
                     Map.of("account_id", accountId, "hold_id", String.valueOf(command.holdId())));
         }
+        String process = reservedFor.containsKey(hold.holdId()) ? "transfer"
+                : underReview.containsKey(hold.holdId()) ? "debit-review" : null;
+        if (process != null) {
+            // Releasing a transfer's reservation would let the transfer settle money it no longer holds;
+            // a reviewed debit's hold ends with the reviewer's decision.
+            throw DomainException.rule(ErrorReason.HOLD_HELD_BY_PROCESS,
+                    "the hold belongs to a " + process + " and ends with it",
+                    Map.of("account_id", accountId, "hold_id", hold.holdId(), "held_by", process));
+        }
         // Its expiry deadline, if any, stays scheduled and finds no hold when it fires.
+        apply(new HoldReleasedEvent(accountId, hold.holdId(), hold.amount()));
+        return details();
+    }
+
+    @CommandHandler
+    AccountDetails handle(DeclineHeldDebitCommand command) {
+        Hold hold = holds.get(command.transactionId());
+        if (hold == null || !underReview.containsKey(command.transactionId())) {
+            throw DomainException.notFound(ErrorReason.HOLD_NOT_FOUND, "the debit is no longer held for review",
+                    Map.of("account_id", accountId, "hold_id", String.valueOf(command.transactionId())));
+        }
         apply(new HoldReleasedEvent(accountId, hold.holdId(), hold.amount()));
         return details();
     }
@@ -569,6 +584,10 @@ public class Account {
     private record RecentDebit(Instant at, BigDecimal amount) {
     }
 
+    /** An open transfer reservation: where the money goes and how much was reserved. */
+    private record Reservation(String targetAccountId, Money amount) {
+    }
+
     /** Where a debit held for review goes once granted. */
     private record ReviewedDebit(Counterparty counterparty) {
     }
@@ -584,7 +603,7 @@ public class Account {
             @MetaDataValue(MetadataKeys.CHANNEL) String channel, @MetaDataValue(MetadataKeys.ROLE) String role,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         transfers.put(event.transferId(), TransferStep.RESERVE);
-        reservedFor.put(event.transferId(), event.targetAccountId());
+        reservedFor.put(event.transferId(), new Reservation(event.targetAccountId(), event.amount()));
         holds.put(event.transferId(), new Hold(event.transferId(), event.amount(),
                 "transfer to " + event.targetAccountId(), null));
         // A reservation counts against the daily limits at once, so no race passes them together.

@@ -40,6 +40,7 @@ public class Approval {
     private String approvalId;
     private ApprovalOperation operation;
     private String branchId;
+    private String checkerDeskId;
     private String makerId;
     private String checkerId;
     private ApprovalStatus status;
@@ -58,7 +59,7 @@ public class Approval {
             throw new IllegalStateException("the gateway supplies the operation, maker, branch and expiry");
         }
         apply(new ApprovalRequestedEvent(command.approvalId(), command.operation(), command.branchId(),
-                command.makerId(), command.expireTime()));
+                command.makerId(), command.expireTime(), command.checkerDeskId()));
         deadlines.schedule(command.expireTime(), EXPIRY, command.approvalId());
     }
 
@@ -88,9 +89,10 @@ public class Approval {
         if (approvalId == null) {
             throw DomainException.notFound(ErrorReason.APPROVAL_NOT_FOUND, "no such approval", Map.of());
         }
-        if (!branchId.equals(checkerBranchId)) {
+        if (!details().decidedAt(checkerBranchId)) {
             throw DomainException.forbidden(ErrorReason.APPROVAL_OTHER_BRANCH,
-                    "only a supervisor of branch " + branchId + " may decide this request",
+                    "only a supervisor of branch " + branchId
+                            + (checkerDeskId == null ? "" : " or of " + checkerDeskId) + " may decide this request",
                     Map.of("approval_id", approvalId, "branch_id", branchId));
         }
         ApprovalStatus effective = status == ApprovalStatus.PENDING && !now.isBefore(expireTime)
@@ -107,7 +109,7 @@ public class Approval {
 
     ApprovalDetails details() {
         return new ApprovalDetails(approvalId, operation, branchId, makerId, checkerId, status, decisionReason,
-                requestTime, expireTime, decisionTime);
+                requestTime, expireTime, decisionTime, checkerDeskId);
     }
 
     @EventSourcingHandler
@@ -115,6 +117,7 @@ public class Approval {
         approvalId = event.approvalId();
         operation = event.operation();
         branchId = event.branchId();
+        checkerDeskId = event.checkerDeskId();
         makerId = event.makerId();
         expireTime = event.expireTime();
         requestTime = occurredAt;

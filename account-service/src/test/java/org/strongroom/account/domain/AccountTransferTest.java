@@ -18,6 +18,7 @@ import org.strongroom.account.api.AccountCommands.CreditTransferCommand;
 import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
 import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
 import org.strongroom.account.api.AccountCommands.ReleaseTransferCommand;
 import org.strongroom.account.api.AccountCommands.ReserveForTransferCommand;
 import org.strongroom.account.api.AccountCommands.SettleTransferCommand;
@@ -114,6 +115,33 @@ class AccountTransferTest {
                 .when(message(reserve("10.00")))
                 .expectEvents(new TransferStepRefusedEvent(ACCOUNT, TRANSFER, "RESERVE", OTHER, eur("10.00"),
                         "ACCOUNT_FROZEN", "the account is frozen: no debits"));
+    }
+
+    @Test
+    void aTellerCannotReleaseATransfersReservation() {
+        funded("100.00", reserve("60.00"))
+                .when(message(new ReleaseHoldCommand(ACCOUNT, TRANSFER)))
+                .expectNoEvents()
+                .expectException(org.strongroom.kernel.Refusals.refusal(e -> {
+                    org.assertj.core.api.Assertions.assertThat(e.reason())
+                            .isEqualTo(org.strongroom.kernel.ErrorReason.HOLD_HELD_BY_PROCESS);
+                    org.assertj.core.api.Assertions.assertThat(e.metadata()).containsEntry("held_by", "transfer");
+                }));
+    }
+
+    @Test
+    void aReservationWhoseHoldWasReleasedByAnOlderReleaseStillSettles() {
+        // Events an earlier release could write: a teller released the reservation's hold mid-transfer.
+        fixture.given(
+                        new org.strongroom.account.api.AccountEvents.AccountOpenedEvent(ACCOUNT, "cust-1",
+                                AccountProduct.CURRENT, "EUR", eur("0.00"), TODAY),
+                        new org.strongroom.account.api.AccountEvents.FundsDepositedEvent(ACCOUNT, "dep-1",
+                                eur("100.00"), CLEARING, eur("100.00")),
+                        new TransferDebitReservedEvent(ACCOUNT, TRANSFER, OTHER, eur("60.00")),
+                        new org.strongroom.account.api.AccountEvents.HoldReleasedEvent(ACCOUNT, TRANSFER,
+                                eur("60.00")))
+                .when(message(new SettleTransferCommand(ACCOUNT, TRANSFER)))
+                .expectEvents(new TransferDebitSettledEvent(ACCOUNT, TRANSFER, OTHER, eur("60.00"), eur("40.00")));
     }
 
     @Test

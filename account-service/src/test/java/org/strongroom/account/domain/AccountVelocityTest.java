@@ -20,6 +20,8 @@ import org.axonframework.test.aggregate.TestExecutor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
+import org.strongroom.account.api.AccountCommands.DeclineHeldDebitCommand;
+import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
 import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
 import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
@@ -141,6 +143,38 @@ class AccountVelocityTest {
         funded(debit("tx-1", "400.00", "MOBILE", mobile(NOW)), debit("tx-2", "200.00", "MOBILE", mobile(NOW)),
                 GenericCommandMessage.asCommandMessage(new CaptureHeldDebitCommand(ACCOUNT, "tx-2")))
                 .when(new CaptureHeldDebitCommand(ACCOUNT, "tx-2"))
+                .expectNoEvents()
+                .expectException(refusal(e -> assertThat(e.reason()).isEqualTo(ErrorReason.HOLD_NOT_FOUND)));
+    }
+
+    @Test
+    void aTellerCannotReleaseAHoldOfADebitUnderReview() {
+        funded(debit("tx-1", "400.00", "MOBILE", mobile(NOW)), debit("tx-2", "200.00", "MOBILE", mobile(NOW)))
+                .when(new ReleaseHoldCommand(ACCOUNT, "tx-2"))
+                .expectNoEvents()
+                .expectException(refusal(e -> {
+                    assertThat(e.reason()).isEqualTo(ErrorReason.HOLD_HELD_BY_PROCESS);
+                    assertThat(e.metadata()).containsEntry("held_by", "debit-review");
+                }));
+    }
+
+    @Test
+    void aRejectedReviewReleasesItsHoldOnceAndNothingIsDebited() {
+        funded(debit("tx-1", "400.00", "MOBILE", mobile(NOW)), debit("tx-2", "200.00", "MOBILE", mobile(NOW)))
+                .when(new DeclineHeldDebitCommand(ACCOUNT, "tx-2"))
+                .expectEvents(new HoldReleasedEvent(ACCOUNT, "tx-2", eur("200.00")));
+        funded(debit("tx-1", "400.00", "MOBILE", mobile(NOW)), debit("tx-2", "200.00", "MOBILE", mobile(NOW)),
+                GenericCommandMessage.asCommandMessage(new DeclineHeldDebitCommand(ACCOUNT, "tx-2")))
+                .when(new CaptureHeldDebitCommand(ACCOUNT, "tx-2"))
+                .expectNoEvents()
+                .expectException(refusal(e -> assertThat(e.reason()).isEqualTo(ErrorReason.HOLD_NOT_FOUND)));
+    }
+
+    @Test
+    void anOrdinaryHoldIsNotADebitToDecline() {
+        funded(new org.strongroom.account.api.AccountCommands.PlaceHoldCommand(ACCOUNT, "h-1", eur("10.00"),
+                        "card authorisation", null))
+                .when(new DeclineHeldDebitCommand(ACCOUNT, "h-1"))
                 .expectNoEvents()
                 .expectException(refusal(e -> assertThat(e.reason()).isEqualTo(ErrorReason.HOLD_NOT_FOUND)));
     }

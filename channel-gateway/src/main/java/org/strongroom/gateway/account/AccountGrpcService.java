@@ -47,6 +47,8 @@ import org.strongroom.gateway.security.PartnerScope;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
+import org.strongroom.kernel.Role;
+import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.kernel.Violations;
 import org.strongroom.projections.api.AccountQueries.AccountPage;
 import org.strongroom.projections.api.AccountQueries.ListAccountsQuery;
@@ -103,11 +105,13 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     private final CashDesk cash;
     private final ApprovalDesk approvals;
     private final DebitControls controls;
+    private final ClearingDesk clearing;
 
     public AccountGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
                               ProjectionReads reads, Clock clock, NodeProperties properties, ObjectAccess access,
-                              CashDesk cash, ApprovalDesk approvals, DebitControls controls) {
+                              CashDesk cash, ApprovalDesk approvals, DebitControls controls, ClearingDesk clearing) {
         this.controls = controls;
+        this.clearing = clearing;
         this.access = access;
         this.cash = cash;
         this.approvals = approvals;
@@ -133,19 +137,44 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                     Money overdraft = request.hasOverdraftLimit()
                             ? MoneyMapper.fromProto("overdraft_limit", true, request.getOverdraftLimit(), violations)
                             : null;
+                    if (overdraft != null) {
+                        AccountFieldRules.checkOverdraft(overdraft, AccountMapper.fromProto(request.getProduct()),
+                                AccountFieldRules.CURRENCIES.contains(request.getCurrencyCode())
+                                        ? java.util.Currency.getInstance(request.getCurrencyCode()) : null,
+                                violations);
+                    }
                     violations.throwIfAny();
+                    boolean creditAsked = overdraft != null && overdraft.isPositive();
+                    if (creditAsked && !isBranchStaff(CallerContext.current().role())) {
+                        // Nobody grants itself credit: only branch staff may ask, and a supervisor decides.
+                        throw DomainException.forbidden(ErrorReason.CREDIT_NOT_PERMITTED,
+                                "an overdraft is asked for by branch staff and granted by a supervisor",
+                                Map.of("role", CallerContext.current().role().name()));
+                    }
                     reads.requireServing(Projections.CUSTOMER_VIEW);
                     CustomerDetails customer = queries.query(new FindCustomerQuery(customerId),
                                     ResponseTypes.optionalInstanceOf(CustomerDetails.class)).join()
                             .orElseThrow(() -> DomainException.notFound(ErrorReason.CUSTOMER_NOT_FOUND,
                                     "no such customer", Map.of("customer_id", customerId)));
                     String accountId = UUID.randomUUID().toString();
+                    // Every account opens without credit; an overdraft asked for waits for a supervisor.
                     AccountDetails account = commands.create(new OpenAccountCommand(accountId, customerId,
                             customer.dateOfBirth(), AccountMapper.fromProto(request.getProduct()),
-                            request.getCurrencyCode(), overdraft), request.getRequestId());
-                    return new Effect<>(OpenAccountResponse.newBuilder()
-                            .setAccount(AccountMapper.toProto(account)).build(), accountId);
+                            request.getCurrencyCode(), null), request.getRequestId());
+                    OpenAccountResponse.Builder answer = OpenAccountResponse.newBuilder()
+                            .setAccount(AccountMapper.toProto(account));
+                    if (creditAsked) {
+                        ApprovalDetails approval = approvals.request(new ApprovalOperation(
+                                ApprovalKind.OVERDRAFT_CHANGE, accountId, null, overdraft,
+                                "overdraft asked for at opening"), request.getRequestId());
+                        answer.setPendingApproval(TellerMapper.pending(approval));
+                    }
+                    return new Effect<>(answer.build(), accountId);
                 }));
+    }
+
+    private static boolean isBranchStaff(Role role) {
+        return role == Role.TELLER || role == Role.SUPERVISOR;
     }
 
     @Override
@@ -203,6 +232,12 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                                 () -> answer.setTransactionId(outcome.transactionId()));
                         return answer.build();
                     }
+                    if (clearing.needsApproval(posting.amount(), true)) {
+                        Adjustment pending = adjustment(ApprovalKind.CLEARING_CREDIT, accountId, posting,
+                                request.getRequestId());
+                        return DepositFundsResponse.newBuilder().setAccount(AccountMapper.toProto(pending.account()))
+                                .setPendingApproval(pending.approval()).build();
+                    }
                     AccountDetails account = sendToAccount(new DepositFundsCommand(accountId, posting.transactionId(),
                             posting.amount(), posting.counterparty()), request.getRequestId(), ACCOUNT_NOT_FOUND);
                     return DepositFundsResponse.newBuilder().setAccount(AccountMapper.toProto(account))
@@ -226,6 +261,12 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                         outcome.pending().ifPresentOrElse(answer::setPendingApproval,
                                 () -> answer.setTransactionId(outcome.transactionId()));
                         return answer.build();
+                    }
+                    if (clearing.needsApproval(posting.amount(), false)) {
+                        Adjustment pending = adjustment(ApprovalKind.CLEARING_DEBIT, accountId, posting,
+                                request.getRequestId());
+                        return WithdrawFundsResponse.newBuilder().setAccount(AccountMapper.toProto(pending.account()))
+                                .setPendingApproval(pending.approval()).build();
                     }
                     java.time.Instant reviewUntil = approvals.expiry();
                     AccountDetails account = sendToAccount(new WithdrawFundsCommand(accountId, posting.transactionId(),
@@ -252,6 +293,38 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
 
         boolean isCash() {
             return counterparty.type() == CounterpartyType.TILL;
+        }
+    }
+
+    /** A manual clearing adjustment filed for a supervisor: the account as it stands, and the request. */
+    private record Adjustment(AccountDetails account, PendingApproval approval) {
+    }
+
+    /**
+     * Files branch staff's clearing entry above the threshold for a supervisor of the branch. The account
+     * must be able to take it now (open, same currency); the grant decides funds and freezes.
+     */
+    private Adjustment adjustment(ApprovalKind kind, String accountId, Posting posting, String requestId) {
+        AccountDetails account = findAccount(accountId);
+        requireOpenIn(account, posting.amount());
+        ApprovalDetails approval = approvals.request(new ApprovalOperation(kind, accountId, null, posting.amount(),
+                "manual clearing adjustment", null, posting.counterparty().reference()), requestId);
+        return new Adjustment(account, TellerMapper.pending(approval));
+    }
+
+    /** Refuses a request that the account could not take: closed, or another currency. */
+    private static void requireOpenIn(AccountDetails account, Money amount) {
+        if (!amount.currency().equals(account.balance().currency())) {
+            throw DomainException.rule(ErrorReason.CURRENCY_MISMATCH,
+                    "the amount is in " + amount.currency() + " but the account holds "
+                            + account.balance().currency(),
+                    Map.of("account_id", account.accountId(),
+                            "account_currency_code", account.balance().currency().getCurrencyCode(),
+                            "amount_currency_code", amount.currency().getCurrencyCode()));
+        }
+        if (account.status() == org.strongroom.account.api.AccountStatus.CLOSED) {
+            throw DomainException.rule(ErrorReason.ACCOUNT_CLOSED, "the account is closed",
+                    Map.of("account_id", account.accountId()));
         }
     }
 
@@ -383,22 +456,11 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                     String reason = AccountFieldRules.checkText("reason", request.getReason(), violations);
                     violations.throwIfAny();
                     AccountDetails account = findAccount(accountId);
-                    if (!limit.currency().equals(account.balance().currency())) {
-                        throw DomainException.rule(ErrorReason.CURRENCY_MISMATCH,
-                                "the limit is in " + limit.currency() + " but the account holds "
-                                        + account.balance().currency(),
-                                Map.of("account_id", accountId,
-                                        "account_currency_code", account.balance().currency().getCurrencyCode(),
-                                        "amount_currency_code", limit.currency().getCurrencyCode()));
-                    }
                     if (account.product() == org.strongroom.account.api.AccountProduct.SAVINGS && limit.isPositive()) {
                         throw DomainException.invalidField("overdraft_limit",
                                 "only CURRENT accounts may have an overdraft");
                     }
-                    if (account.status() == org.strongroom.account.api.AccountStatus.CLOSED) {
-                        throw DomainException.rule(ErrorReason.ACCOUNT_CLOSED, "the account is closed",
-                                Map.of("account_id", accountId));
-                    }
+                    requireOpenIn(account, limit);
                     ApprovalDetails approval = approvals.request(new ApprovalOperation(ApprovalKind.OVERDRAFT_CHANGE,
                             accountId, null, limit, reason), request.getRequestId());
                     return ChangeOverdraftLimitResponse.newBuilder().setAccount(AccountMapper.toProto(account))

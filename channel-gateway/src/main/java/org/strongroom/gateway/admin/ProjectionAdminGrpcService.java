@@ -35,6 +35,7 @@ import org.strongroom.proto.admin.v1.RebuildProjectionResponse;
 public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.ProjectionAdminServiceImplBase {
 
     private static final Logger log = LoggerFactory.getLogger(ProjectionAdminGrpcService.class);
+    static final int MAX_NAME_LENGTH = 64;
 
     private final EventProcessingConfiguration processing;
     private final TokenStore tokenStore;
@@ -61,15 +62,22 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
         for (String name : Projections.ALL) {
             answer.addProjections(describe(name, processor(name), head));
         }
+        processing.eventProcessors().keySet().stream()
+                .filter(name -> !Projections.ALL.contains(name))
+                .sorted()
+                .forEach(name -> processing.eventProcessor(name, StreamingEventProcessor.class)
+                        .ifPresent(process -> answer.addProcesses(describe(name, process, head))));
         response.onNext(answer.build());
         response.onCompleted();
     }
 
     @Override
     public void rebuildProjection(RebuildProjectionRequest request, StreamObserver<RebuildProjectionResponse> response) {
+        // The name first, before the request id is looked at; a bad name is never repeated back.
         String name = request.getName();
-        if (name.isEmpty()) {
-            throw DomainException.invalidField("name", "is required, one of " + Projections.ALL);
+        if (!isProjectionName(name)) {
+            throw DomainException.invalidField("name", "must be 1-" + MAX_NAME_LENGTH
+                    + " printable ASCII characters, one of " + Projections.ALL);
         }
         StreamingEventProcessor processor = processor(name);
         RebuildProjectionResponse answer = idempotent.execute(
@@ -81,6 +89,20 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
                 });
         response.onNext(answer);
         response.onCompleted();
+    }
+
+    /** 1-64 printable ASCII characters: the shape of every projection name, and short enough to echo. */
+    static boolean isProjectionName(String name) {
+        if (name.isEmpty() || name.length() > MAX_NAME_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void rebuild(String name, StreamingEventProcessor processor) {
@@ -112,7 +134,11 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
         if (status.isEmpty()) {
             position = -1;
         }
-        ProjectionState state = !processor.isRunning() || processor.isError() ? ProjectionState.PROJECTION_STATE_STOPPED
+        // A failing segment keeps its status, marked with the error, while the processor retries it.
+        Throwable failure = status.values().stream().filter(EventTrackerStatus::isErrorState)
+                .map(EventTrackerStatus::getError).filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        ProjectionState state = failure != null || processor.isError() ? ProjectionState.PROJECTION_STATE_FAILING
+                : !processor.isRunning() ? ProjectionState.PROJECTION_STATE_STOPPED
                 : rebuilds.isRebuilding(name) ? ProjectionState.PROJECTION_STATE_REBUILDING
                 : ProjectionState.PROJECTION_STATE_RUNNING;
         int totalSegments = transactionManager.fetchInTransaction(() -> tokenStore.fetchSegments(name).length);
@@ -124,6 +150,7 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
                 .setLag(Math.max(0, head - position))
                 .setClaimedSegments(status.size())
                 .setTotalSegments(totalSegments)
+                .setError(failure == null ? "" : org.strongroom.node.axon.ProcessorFailures.describe(failure))
                 .build();
     }
 

@@ -22,6 +22,12 @@ import org.strongroom.kernel.FieldViolation;
 public final class ErrorStatuses {
 
     public static final String DOMAIN = "strongroom";
+    /**
+     * Longest text an error carries in its message, a metadata value or a field description: an error
+     * that quotes hostile input (a 70,000-character name) must not grow past what clients accept in
+     * trailers, so longer text is cut and marked.
+     */
+    static final int MAX_TEXT = 512;
 
     private ErrorStatuses() {
     }
@@ -47,22 +53,35 @@ public final class ErrorStatuses {
         ErrorInfo info = ErrorInfo.newBuilder()
                 .setDomain(DOMAIN)
                 .setReason(reason.name())
-                .putAllMetadata(new TreeMap<>(metadata))
+                .putAllMetadata(bounded(metadata))
                 .build();
         Status.Builder status = Status.newBuilder()
                 .setCode(code.getNumber())
-                .setMessage(message)
+                .setMessage(bounded(message))
                 .addDetails(Any.pack(info));
         if (!violations.isEmpty()) {
             BadRequest.Builder badRequest = BadRequest.newBuilder();
             for (FieldViolation violation : violations) {
                 badRequest.addFieldViolations(BadRequest.FieldViolation.newBuilder()
                         .setField(violation.field())
-                        .setDescription(violation.description()));
+                        .setDescription(bounded(violation.description())));
             }
             status.addDetails(Any.pack(badRequest.build()));
         }
         return status.build();
+    }
+
+    static String bounded(String text) {
+        if (text == null || text.length() <= MAX_TEXT) {
+            return text == null ? "" : text;
+        }
+        return text.substring(0, MAX_TEXT - 1) + "\u2026";
+    }
+
+    private static Map<String, String> bounded(Map<String, String> metadata) {
+        Map<String, String> copy = new TreeMap<>();
+        metadata.forEach((key, value) -> copy.put(bounded(key), bounded(value)));
+        return copy;
     }
 
     public static StatusRuntimeException exception(Status status) {

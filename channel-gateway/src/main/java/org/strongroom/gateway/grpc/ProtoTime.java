@@ -42,14 +42,16 @@ public final class ProtoTime {
         return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
     }
 
-    /** A calendar date from a request, or null with a violation under {@code field} (month 13, day 0, ...). */
+    /**
+     * A calendar date from a request, or null with a violation under {@code field}: year 1-9999 (what
+     * google.type.Date allows, and far inside what the database stores), a real month and day.
+     */
     public static LocalDate date(String field, Date date, org.strongroom.kernel.Violations violations) {
-        try {
-            return LocalDate.of(date.getYear(), date.getMonth(), date.getDay());
-        } catch (java.time.DateTimeException e) {
-            violations.add(field, "is not a calendar date: " + date.getYear() + "-" + date.getMonth() + "-"
-                    + date.getDay());
-            return null;
+        LocalDate parsed = fromProto(date);
+        if (parsed == null) {
+            violations.add(field, "is not a calendar date in years 1-9999: " + date.getYear() + "-"
+                    + date.getMonth() + "-" + date.getDay());
         }
+        return parsed;
     }
 }

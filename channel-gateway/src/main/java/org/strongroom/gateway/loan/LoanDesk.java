@@ -22,6 +22,8 @@ import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Role;
 import org.strongroom.loan.api.LoanApi.ApplyForLoanCommand;
+import org.strongroom.loan.api.LoanApi.AssessWriteOffCommand;
+import org.strongroom.loan.api.LoanApi.WriteOffLoanCommand;
 import org.strongroom.loan.api.LoanApi.CloseLoanDayCommand;
 import org.strongroom.loan.api.LoanApi.DecideLoanCommand;
 import org.strongroom.loan.api.LoanApi.DisburseLoanCommand;
@@ -105,6 +107,30 @@ public class LoanDesk {
         LoanDetails loan = commands.send(new DecideLoanCommand(loanId, approval.approvalId(), approve,
                 CallerContext.current().principalId(), reason), requestId, LOAN_NOT_FOUND, decided);
         return approve ? disburse(loan, requestId, decided) : new Applied(loan, "");
+    }
+
+    /**
+     * A supervisor asks for a loan to be written off: the loan must allow it now (active, far enough past
+     * due), and the request waits for another supervisor of the maker's branch or of the loan desk.
+     */
+    public ApprovalDetails requestWriteOff(String loanId, String reason, String requestId) {
+        CallerContext caller = CallerContext.current();
+        LoanDetails loan = commands.send(new AssessWriteOffCommand(loanId, reason, businessDate.current(),
+                properties.getWriteOffMinDaysPastDue()), requestId, LOAN_NOT_FOUND);
+        Money owed = loan.principalOutstanding().plus(loan.interestAccrued()).plus(loan.penaltiesOutstanding())
+                .plus(loan.feesOutstanding());
+        return commands.create(new RequestApprovalCommand(UUID.randomUUID().toString(),
+                new ApprovalOperation(ApprovalKind.LOAN_WRITE_OFF, loan.accountId(), null, owed, reason, loanId),
+                caller.branchId(), properties.getReviewBranch(), caller.principalId(),
+                clock.instant().plus(properties.getDecisionExpireAfter())), requestId);
+    }
+
+    /** The checker granted a write-off: the loan is written off now, if it still may be. */
+    public LoanDetails writeOff(ApprovalDetails approval, String requestId, Map<String, String> decided) {
+        ApprovalOperation operation = approval.operation();
+        return commands.send(new WriteOffLoanCommand(operation.transactionId(), approval.makerId(),
+                operation.reason(), businessDate.current(), properties.getWriteOffMinDaysPastDue()), requestId,
+                LOAN_NOT_FOUND, decided);
     }
 
     private Applied disburse(LoanDetails approved, String requestId, Map<String, String> metadata) {

@@ -30,7 +30,8 @@ import org.strongroom.loan.api.LoanApi.LoanDetails;
 import org.strongroom.loan.api.LoanApi.PayoffQuote;
 import org.strongroom.loan.api.LoanApi.PrepaymentMode;
 import org.strongroom.loan.api.LoanApi.QuotePayoffCommand;
-import org.strongroom.loan.api.LoanApi.WriteOffLoanCommand;
+import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
+import org.strongroom.gateway.teller.TellerMapper;
 import org.strongroom.loan.product.LoanProduct;
 import org.strongroom.loan.product.LoanProductCatalogue;
 import org.strongroom.node.time.BusinessDateService;
@@ -259,12 +260,11 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
         violations.throwIfAny();
         WriteOffLoanResponse answer = idempotent.execute(LoanServiceGrpc.getWriteOffLoanMethod().getFullMethodName(),
                 request, WriteOffLoanResponse.parser(), loanId, () -> {
-                    visibleLoan(loanId, request.getRequestId());
-                    LoanDetails loan = commands.send(new WriteOffLoanCommand(loanId,
-                            CallerContext.current().principalId(), reason, businessDate.current()),
-                            request.getRequestId(), LoanDesk.LOAN_NOT_FOUND);
-                    return new Effect<>(WriteOffLoanResponse.newBuilder().setLoan(LoanMapper.toProto(loan)).build(),
-                            loanId);
+                    LoanDetails loan = visibleLoan(loanId, request.getRequestId());
+                    // A write-off is a maker-checker request: another supervisor grants it.
+                    ApprovalDetails approval = desk.requestWriteOff(loanId, reason, request.getRequestId());
+                    return new Effect<>(WriteOffLoanResponse.newBuilder().setLoan(LoanMapper.toProto(loan))
+                            .setPendingApproval(TellerMapper.pending(approval)).build(), loanId);
                 });
         reply(response, answer);
     }

@@ -7,9 +7,13 @@ import org.springframework.stereotype.Component;
 import org.strongroom.gateway.loan.LoanDesk;
 import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
 import org.strongroom.account.api.AccountCommands.ChangeOverdraftLimitCommand;
-import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
+import org.strongroom.account.api.AccountCommands.DeclineHeldDebitCommand;
 import org.strongroom.approval.api.ApprovalApi.ApprovalKind;
 import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
+import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
+import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
+import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.CounterpartyType;
 import org.strongroom.account.api.DebitLimits;
 import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
 import org.strongroom.approval.api.ApprovalApi.ApprovalOperation;
@@ -97,8 +101,29 @@ public class ApprovalDesk {
             }
             case LOAN_DECISION -> loans.decide(approval, true, null, requestId, decided)
                     .disbursementTransactionId();
+            case CLEARING_CREDIT -> {
+                String posted = UUID.randomUUID().toString();
+                commands.send(new DepositFundsCommand(operation.accountId(), posted, operation.amount(),
+                        clearing(operation)), requestId, CashDesk.ACCOUNT_NOT_FOUND, decided);
+                yield posted;
+            }
+            case CLEARING_DEBIT -> {
+                // Approved by a second person: the maker's channel limits do not apply, the funds do.
+                String posted = UUID.randomUUID().toString();
+                commands.send(new WithdrawFundsCommand(operation.accountId(), posted, operation.amount(),
+                        clearing(operation), DebitLimits.NONE), requestId, CashDesk.ACCOUNT_NOT_FOUND, decided);
+                yield posted;
+            }
+            case LOAN_WRITE_OFF -> {
+                loans.writeOff(approval, requestId, decided);
+                yield "";
+            }
         };
         return new Granted(approval, transactionId);
+    }
+
+    private static Counterparty clearing(ApprovalOperation operation) {
+        return new Counterparty(CounterpartyType.EXTERNAL_CLEARING, operation.counterpartyReference());
     }
 
     /** Metadata of a change made on a decision: which approval, its maker and its checker. */
@@ -114,7 +139,7 @@ public class ApprovalDesk {
         ApprovalOperation operation = rejected.operation();
         if (operation.kind() == ApprovalKind.DEBIT_REVIEW) {
             // The held debit is not executed: its funds become available again, in the same transaction.
-            commands.send(new ReleaseHoldCommand(operation.accountId(), operation.transactionId()), requestId,
+            commands.send(new DeclineHeldDebitCommand(operation.accountId(), operation.transactionId()), requestId,
                     CashDesk.ACCOUNT_NOT_FOUND, decided(rejected, caller));
         } else if (operation.kind() == ApprovalKind.LOAN_DECISION) {
             loans.decide(rejected, false, reason, requestId, decided(rejected, caller));

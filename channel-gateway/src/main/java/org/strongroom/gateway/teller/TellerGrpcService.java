@@ -257,7 +257,7 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
         Optional<ApprovalDetails> approval = queries.query(new FindApprovalQuery(approvalId),
                 ResponseTypes.optionalInstanceOf(ApprovalDetails.class)).join();
         String branch = visibleBranch();
-        return approval.filter(found -> branch == null || found.branchId().equals(branch))
+        return approval.filter(found -> branch == null || found.decidedAt(branch))
                 .orElseThrow(() -> DomainException.notFound(ErrorReason.APPROVAL_NOT_FOUND, "no such approval",
                         Map.of("approval_id", approvalId)));
     }

@@ -67,6 +67,9 @@ public final class TellerMapper {
                     case OVERDRAFT_CHANGE -> ApprovalKind.APPROVAL_KIND_OVERDRAFT_CHANGE;
                     case DEBIT_REVIEW -> ApprovalKind.APPROVAL_KIND_DEBIT_REVIEW;
                     case LOAN_DECISION -> ApprovalKind.APPROVAL_KIND_LOAN_DECISION;
+                    case CLEARING_CREDIT -> ApprovalKind.APPROVAL_KIND_CLEARING_CREDIT;
+                    case CLEARING_DEBIT -> ApprovalKind.APPROVAL_KIND_CLEARING_DEBIT;
+                    case LOAN_WRITE_OFF -> ApprovalKind.APPROVAL_KIND_LOAN_WRITE_OFF;
                 })
                 .setStatus(toProto(approval.status()))
                 .setBranchId(approval.branchId())
@@ -85,6 +88,12 @@ public final class TellerMapper {
         }
         if (approval.operation().transactionId() != null) {
             builder.setTransactionId(approval.operation().transactionId());
+        }
+        if (approval.operation().counterpartyReference() != null) {
+            builder.setCounterpartyReference(approval.operation().counterpartyReference());
+        }
+        if (approval.checkerDeskId() != null) {
+            builder.setCheckerDeskId(approval.checkerDeskId());
         }
         if (approval.checkerId() != null) {
             builder.setCheckerId(approval.checkerId());

@@ -1,10 +1,10 @@
 package org.strongroom.node.account;
 
 import org.axonframework.config.ConfigurerModule;
-import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.modelling.command.Repository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.strongroom.node.axon.ProcessorFailures;
 import org.strongroom.payment.domain.Transfer;
 import org.strongroom.payment.domain.TransferCommandHandler;
 
@@ -18,12 +18,14 @@ public class PaymentConfiguration {
     }
 
     /**
-     * A handler that fails makes its processor retry the event (with back-off) instead of logging and
-     * skipping it, Axon's default: a projection or the transfer process must never miss an event.
+     * A handler that fails makes its processor log it and retry the event (with back-off) instead of
+     * logging and skipping it, Axon's default: a projection or the transfer process must never miss an
+     * event ({@link ProcessorFailures}).
      */
     @Bean
     ConfigurerModule propagateHandlerErrors() {
+        ProcessorFailures failures = new ProcessorFailures();
         return configurer -> configurer.eventProcessing(processing -> processing
-                .registerDefaultListenerInvocationErrorHandler(configuration -> PropagatingErrorHandler.instance()));
+                .registerDefaultListenerInvocationErrorHandler(configuration -> failures));
     }
 }

@@ -304,7 +304,9 @@ public final class DomainEventCatalogue {
                     .setReason(text(operation.reason()))
                     .setTransactionId(text(operation.transactionId()))
                     .setBranchId(text(e.branchId()))
-                    .setMakerId(text(e.makerId()));
+                    .setMakerId(text(e.makerId()))
+                    .setCounterpartyReference(text(operation.counterpartyReference()))
+                    .setCheckerDeskId(text(e.checkerDeskId()));
             if (operation.amount() != null) {
                 requested.setAmount(MoneyMapper.toProto(operation.amount()));
             }

@@ -16,6 +16,8 @@ public class LoanProperties {
     private String reviewBranch = "loan-desk";
     /** How long a referred application waits for a loan officer. */
     private Duration decisionExpireAfter = Duration.ofDays(3);
+    /** A loan fewer days past due than this cannot be written off. */
+    private int writeOffMinDaysPastDue = 90;
     /** Close of business: loans are split into this many segments by id ... */
     private int cobSegments = 8;
     /** ... worked on by this many threads, each segment by one thread at a time. */
@@ -43,6 +45,17 @@ public class LoanProperties {
 
     public void setDecisionExpireAfter(Duration decisionExpireAfter) {
         this.decisionExpireAfter = decisionExpireAfter;
+    }
+
+    public int getWriteOffMinDaysPastDue() {
+        return writeOffMinDaysPastDue;
+    }
+
+    public void setWriteOffMinDaysPastDue(int writeOffMinDaysPastDue) {
+        if (writeOffMinDaysPastDue < 0) {
+            throw new IllegalArgumentException("write-off-min-days-past-due is zero or more");
+        }
+        this.writeOffMinDaysPastDue = writeOffMinDaysPastDue;
     }
 
     public int getCobSegments() {

@@ -41,7 +41,7 @@ class AccountConcurrencyTest extends NodeTest {
         AtomicInteger accepted = new AtomicInteger();
         runConcurrently(CLIENTS, client -> {
             try {
-                Account after = fixtures.accounts().withdrawFunds(WithdrawFundsRequest.newBuilder()
+                Account after = fixtures.clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder()
                         .setRequestId("w-" + UUID.randomUUID())
                         .setAccountId(accountId)
                         .setAmount(AccountFixtures.eur(15, 0))
@@ -79,7 +79,7 @@ class AccountConcurrencyTest extends NodeTest {
                             .setRequestId("h-" + UUID.randomUUID()).setAccountId(accountId)
                             .setAmount(AccountFixtures.eur(20, 0)).setReason("card authorisation " + client).build());
                 } else {
-                    fixtures.accounts().withdrawFunds(WithdrawFundsRequest.newBuilder()
+                    fixtures.clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder()
                             .setRequestId("w-" + UUID.randomUUID()).setAccountId(accountId)
                             .setAmount(AccountFixtures.eur(20, 0))
                             .setCounterparty(AccountFixtures.clearing("OUT-" + client)).build());

@@ -1,5 +1,12 @@
 package org.strongroom.gateway.account;
 
+import org.strongroom.proto.account.v1.OpenAccountResponse;
+import org.strongroom.proto.teller.v1.Approval;
+import org.strongroom.proto.teller.v1.ApprovalKind;
+import org.strongroom.proto.teller.v1.GetApprovalRequest;
+import org.strongroom.proto.teller.v1.GrantApprovalRequest;
+import org.strongroom.proto.teller.v1.TellerServiceGrpc;
+import org.strongroom.gateway.AccountFixtures;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.strongroom.gateway.GrpcErrors.assertError;
@@ -36,8 +43,6 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.grpc.CallerContextInterceptor;
 import org.strongroom.node.NodeTest;
 import org.strongroom.node.TestTokens;
-import org.strongroom.proto.teller.v1.GrantApprovalRequest;
-import org.strongroom.proto.teller.v1.TellerServiceGrpc;
 import org.strongroom.proto.account.v1.Account;
 import org.strongroom.proto.account.v1.AccountProduct;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
@@ -164,12 +169,27 @@ class AccountServiceTest extends NodeTest {
                 .setCurrencyCode(currency);
     }
 
+    /**
+     * Opens an account as the teller; an overdraft asked for is then granted by a supervisor of the
+     * branch (maker-checker), and the account is answered as it stands after the grant.
+     */
     private Account open(String customerId, AccountProduct product, String currency, Money overdraft) {
         OpenAccountRequest.Builder request = opening(customerId, product, currency);
         if (overdraft != null) {
             request.setOverdraftLimit(overdraft);
         }
-        return teller().openAccount(request.build()).getAccount();
+        OpenAccountResponse opened = teller().openAccount(request.build());
+        if (!opened.hasPendingApproval()) {
+            return opened.getAccount();
+        }
+        supervisor().grantApproval(GrantApprovalRequest.newBuilder().setRequestId(rid())
+                .setApprovalId(opened.getPendingApproval().getApprovalId()).build());
+        return get(opened.getAccount().getAccountId());
+    }
+
+    private TellerServiceGrpc.TellerServiceBlockingStub supervisor() {
+        return as(TellerServiceGrpc.newBlockingStub(channel()), TestTokens.staff("sup-acc-1", "SUPERVISOR",
+                "branch-31")).withDeadlineAfter(20, TimeUnit.SECONDS);
     }
 
     /** A EUR current account of a new adult customer with the given overdraft. */
@@ -192,8 +212,9 @@ class AccountServiceTest extends NodeTest {
                 .setReason("card authorisation");
     }
 
+    /** Money arriving through the clearing feed (immediate at any amount). */
     private DepositFundsResponse deposit(String accountId, Money amount) {
-        return teller().depositFunds(depositing(accountId, amount).build());
+        return new AccountFixtures(channel()).clearingFeed().depositFunds(depositing(accountId, amount).build());
     }
 
     private WithdrawFundsResponse withdraw(String accountId, Money amount) {
@@ -277,6 +298,36 @@ class AccountServiceTest extends NodeTest {
     // ---------------------------------------------------------------------------------------- OpenAccount
 
     @Test
+    void aTellersOverdraftAtOpeningOpensWithoutCreditUntilASupervisorGrantsIt() {
+        String customerId = newCustomer();
+        OpenAccountResponse opened = teller().openAccount(opening(customerId, AccountProduct.ACCOUNT_PRODUCT_CURRENT,
+                "EUR").setOverdraftLimit(eur(500, 500_000_000)).build());
+        assertThat(opened.getAccount().getOverdraftLimit()).isEqualTo(eur(0));
+        assertThat(opened.getAccount().getAvailable()).isEqualTo(eur(0));
+        assertThat(opened.hasPendingApproval()).isTrue();
+        String accountId = opened.getAccount().getAccountId();
+        assertError(() -> teller().withdrawFunds(withdrawing(accountId, eur(1)).build()),
+                Status.Code.FAILED_PRECONDITION, "INSUFFICIENT_FUNDS");
+
+        Approval approval = supervisor().getApproval(GetApprovalRequest.newBuilder()
+                .setApprovalId(opened.getPendingApproval().getApprovalId()).build()).getApproval();
+        assertThat(approval.getKind()).isEqualTo(ApprovalKind.APPROVAL_KIND_OVERDRAFT_CHANGE);
+        assertThat(approval.getAmount()).isEqualTo(eur(500, 500_000_000));
+        assertThat(approval.getMakerId()).isEqualTo("teller-acc-1");
+        assertThat(approval.getAccountId()).isEqualTo(accountId);
+        // The maker cannot grant its own request, even as a supervisor would.
+        assertError(() -> as(TellerServiceGrpc.newBlockingStub(channel()), TestTokens.staff("teller-acc-1",
+                        "SUPERVISOR", "branch-31")).grantApproval(GrantApprovalRequest.newBuilder().setRequestId(rid())
+                        .setApprovalId(approval.getApprovalId()).build()),
+                Status.Code.PERMISSION_DENIED, "SELF_APPROVAL_FORBIDDEN");
+
+        supervisor().grantApproval(GrantApprovalRequest.newBuilder().setRequestId(rid())
+                .setApprovalId(approval.getApprovalId()).build());
+        assertThat(get(accountId).getOverdraftLimit()).isEqualTo(eur(500, 500_000_000));
+        assertThat(get(accountId).getAvailable()).isEqualTo(eur(500, 500_000_000));
+    }
+
+    @Test
     void opensACurrentAccountWithAnOverdraft() {
         String customerId = newCustomer();
         Account account = open(customerId, AccountProduct.ACCOUNT_PRODUCT_CURRENT, "EUR", eur(500, 500_000_000));
@@ -293,7 +344,6 @@ class AccountServiceTest extends NodeTest {
         assertThat(account.getStatus()).isEqualTo(AccountStatus.ACCOUNT_STATUS_OPEN);
         assertThat(account.getOpeningBusinessDate()).isEqualTo(BUSINESS_DATE);
         assertThat(account.hasCreateTime()).isTrue();
-        assertThat(account.getUpdateTime()).isEqualTo(account.getCreateTime());
 
         assertThat(get(account.getAccountId())).isEqualTo(account);
     }

@@ -13,6 +13,7 @@ import org.strongroom.node.TestTokens;
 import org.strongroom.proto.account.v1.AccountServiceGrpc;
 import org.strongroom.proto.account.v1.GetAccountRequest;
 import org.strongroom.proto.account.v1.ListTransactionsRequest;
+import org.strongroom.proto.account.v1.ReleaseHoldRequest;
 import org.strongroom.proto.account.v1.Transaction;
 import org.strongroom.proto.account.v1.WithdrawFundsRequest;
 import org.strongroom.proto.account.v1.WithdrawFundsResponse;
@@ -86,6 +87,18 @@ class VelocityReviewTest extends NodeTest {
         assertThat(phone().listTransactions(ListTransactionsRequest.newBuilder().setAccountId(accountId).build())
                 .getTransactionsList()).extracting(Transaction::getTransactionId)
                 .containsOnlyOnce(approval.getTransactionId());
+    }
+
+    @Test
+    void aTellerReleasingTheHoldOfADebitUnderReviewIsRefused() {
+        WithdrawFundsResponse held = heldPayment();
+        String holdId = held.getAccount().getHoldsList().get(0).getHoldId();
+        var info = assertError(() -> new AccountFixtures(channel()).accounts().releaseHold(ReleaseHoldRequest
+                        .newBuilder().setRequestId(UUID.randomUUID().toString()).setAccountId(accountId)
+                        .setHoldId(holdId).build()), Status.Code.FAILED_PRECONDITION, "HOLD_HELD_BY_PROCESS");
+        assertThat(info.getMetadataMap()).containsEntry("held_by", "debit-review");
+        var account = phone().getAccount(GetAccountRequest.newBuilder().setAccountId(accountId).build()).getAccount();
+        assertThat(account.getAvailable()).isEqualTo(AccountFixtures.eur(19_999, 0));
     }
 
     @Test

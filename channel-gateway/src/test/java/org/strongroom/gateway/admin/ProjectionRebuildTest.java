@@ -29,6 +29,10 @@ import org.strongroom.proto.account.v1.GetAccountRequest;
 import org.strongroom.proto.account.v1.PlaceHoldRequest;
 import org.strongroom.proto.account.v1.WithdrawFundsRequest;
 import org.strongroom.proto.admin.v1.ListProjectionsRequest;
+import org.strongroom.proto.customer.v1.CustomerServiceGrpc;
+import org.strongroom.proto.customer.v1.IdentityDocument;
+import org.strongroom.proto.customer.v1.IdentityDocumentType;
+import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
 import org.strongroom.proto.admin.v1.Projection;
 import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
 import org.strongroom.proto.admin.v1.ProjectionState;
@@ -61,7 +65,7 @@ class ProjectionRebuildTest extends NodeTest {
         AccountFixtures fixtures = new AccountFixtures(channel());
         for (int i = 0; i < 3; i++) {
             String accountId = fixtures.fundedAccount(100 + i);
-            fixtures.accounts().withdrawFunds(WithdrawFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+            fixtures.clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
                     .setAccountId(accountId).setAmount(AccountFixtures.eur(10, 5))
                     .setCounterparty(AccountFixtures.clearing("OUT-" + i)).build());
             fixtures.accounts().placeHold(PlaceHoldRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
@@ -98,7 +102,7 @@ class ProjectionRebuildTest extends NodeTest {
                 writers.add(pool.submit(() -> {
                     int deposits = 0;
                     while (writing.get() && deposits < 200) {
-                        fixtures.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(1, 0)));
+                        fixtures.clearingFeed().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(1, 0)));
                         deposits++;
                     }
                     return deposits;
@@ -160,6 +164,51 @@ class ProjectionRebuildTest extends NodeTest {
         GrpcErrors.assertError(() -> as(ProjectionAdminServiceGrpc.newBlockingStub(channel()), "t-1", "AUDITOR", "SYSTEM")
                 .rebuildProjection(RebuildProjectionRequest.newBuilder().setRequestId("r-3").setName("account-view")
                         .build()), Status.Code.PERMISSION_DENIED, "ROLE_NOT_PERMITTED");
+    }
+
+    @Test
+    void aProjectionFailingOnAnEventShowsFailingWithItsErrorAndCatchesUpOnceItCan() {
+        // A constraint the customer view cannot meet for one customer: its processor fails on that event.
+        jdbc.execute("ALTER TABLE customer_view ADD CONSTRAINT poison_pill CHECK (full_name <> 'Poison Pill') "
+                + "NOT VALID");
+        try {
+            var customers = as(CustomerServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller());
+            String documentNumber = "PP" + UUID.randomUUID().toString().substring(0, 8);
+            var registration = RegisterCustomerRequest.newBuilder().setRequestId(UUID.randomUUID().toString()).setFullName("Poison Pill")
+                    .setDateOfBirth(com.google.type.Date.newBuilder().setYear(1970).setMonth(1).setDay(1))
+                    .setIdentityDocument(IdentityDocument.newBuilder()
+                            .setType(IdentityDocumentType.IDENTITY_DOCUMENT_TYPE_PASSPORT)
+                            .setIssuingCountryCode("GB").setNumber(documentNumber))
+                    .setEmail("pill@example.com").setPhoneNumber("+447700900321").setResidentialCountryCode("GB")
+                    .build();
+            // The event is stored; the call cannot see it in the view, so it runs into its deadline.
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(StatusRuntimeException.class,
+                    () -> customers.withDeadlineAfter(2, TimeUnit.SECONDS).registerCustomer(registration))
+                    .getStatus().getCode()).isEqualTo(Status.Code.DEADLINE_EXCEEDED);
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                Projection view = admin().listProjections(ListProjectionsRequest.getDefaultInstance())
+                        .getProjectionsList().stream().filter(p -> p.getName().equals("customer-view")).findFirst()
+                        .orElseThrow();
+                assertThat(view.getState()).isEqualTo(ProjectionState.PROJECTION_STATE_FAILING);
+                assertThat(view.getError()).contains("poison_pill").doesNotContain("Poison Pill");
+                assertThat(view.getLag()).isPositive();
+            });
+        } finally {
+            jdbc.execute("ALTER TABLE customer_view DROP CONSTRAINT poison_pill");
+        }
+        // Nothing was skipped: once the handler can write, the retry brings the view up to date.
+        awaitAllCaughtUp();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM customer_view WHERE full_name = 'Poison Pill'",
+                Long.class)).isEqualTo(1L);
+    }
+
+    @Test
+    void processesAreListedBesideTheProjectionsAndNeverRebuilt() {
+        var listed = admin().listProjections(ListProjectionsRequest.getDefaultInstance());
+        assertThat(listed.getProcessesList()).extracting(Projection::getName).contains("transfer-process")
+                .doesNotContainAnyElementsOf(listed.getProjectionsList().stream().map(Projection::getName).toList());
+        GrpcErrors.assertError(() -> admin().rebuildProjection(RebuildProjectionRequest.newBuilder()
+                .setRequestId(UUID.randomUUID().toString()).setName("transfer-process").build()), Status.Code.NOT_FOUND, "PROJECTION_NOT_FOUND");
     }
 
     private void awaitAllCaughtUp() {

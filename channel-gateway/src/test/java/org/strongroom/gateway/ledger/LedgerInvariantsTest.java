@@ -96,7 +96,7 @@ class LedgerInvariantsTest extends NodeTest {
         fixtures.accounts().depositFunds(DepositFundsRequest.newBuilder().setRequestId(id()).setAccountId(usd)
                 .setAmount(com.google.type.Money.newBuilder().setCurrencyCode("USD").setUnits(75))
                 .setCounterparty(AccountFixtures.clearing("USD-IN")).build());
-        fixtures.accounts().withdrawFunds(WithdrawFundsRequest.newBuilder().setRequestId(id()).setAccountId(a)
+        fixtures.clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder().setRequestId(id()).setAccountId(a)
                 .setAmount(AccountFixtures.eur(20, 50)).setCounterparty(AccountFixtures.clearing("OUT")).build());
         var payments = as(PaymentServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller())
                 .withDeadlineAfter(30, TimeUnit.SECONDS);

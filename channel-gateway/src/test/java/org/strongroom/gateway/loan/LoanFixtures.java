@@ -74,7 +74,7 @@ final class LoanFixtures {
                 .setCurrencyCode("EUR").build()).getAccount().getAccountId();
         for (LocalDate day = today.minusDays(390); !day.isAfter(today); day = day.plusDays(30)) {
             setBusinessDate(day);
-            accounts.accounts().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(salary, 0)));
+            accounts.clearingFeed().depositFunds(AccountFixtures.deposit(accountId, AccountFixtures.eur(salary, 0)));
         }
         setBusinessDate(today);
         return new Seasoned(customerId, accountId);

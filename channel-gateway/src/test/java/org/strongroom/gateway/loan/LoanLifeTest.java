@@ -91,7 +91,7 @@ class LoanLifeTest extends NodeTest {
 
         // Empty the account: the second instalment (2027-01-23) is missed.
         BigDecimal all = fixtures.balance(borrower.accountId());
-        new AccountFixtures(channel()).accounts().withdrawFunds(WithdrawFundsRequest.newBuilder()
+        new AccountFixtures(channel()).clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setAccountId(borrower.accountId())
                 .setAmount(com.google.type.Money.newBuilder().setCurrencyCode("EUR").setUnits(all.longValue())
                         .setNanos(all.remainder(BigDecimal.ONE).movePointRight(9).intValue()))
@@ -106,7 +106,7 @@ class LoanLifeTest extends NodeTest {
 
         // Catch up: the amount due pays penalties first, then interest and principal.
         fixtures.setBusinessDate(businessDate.current()); // same day: deposit the salary
-        new AccountFixtures(channel()).accounts().depositFunds(AccountFixtures.deposit(borrower.accountId(),
+        new AccountFixtures(channel()).clearingFeed().depositFunds(AccountFixtures.deposit(borrower.accountId(),
                 AccountFixtures.eur(2000, 0)));
         Loan due = get(customer, loanId);
         RepayLoanResponse caughtUp = customer.repayLoan(RepayLoanRequest.newBuilder()

@@ -62,6 +62,7 @@ import org.strongroom.proto.loan.v1.RecordRecoveryRequest;
 import org.strongroom.proto.loan.v1.RecordRecoveryResponse;
 import org.strongroom.proto.loan.v1.RepayLoanRequest;
 import org.strongroom.proto.loan.v1.WriteOffLoanRequest;
+import org.strongroom.proto.loan.v1.WriteOffLoanResponse;
 import org.strongroom.proto.teller.v1.Approval;
 import org.strongroom.proto.teller.v1.ApprovalKind;
 import org.strongroom.proto.teller.v1.ApprovalStatus;
@@ -88,6 +89,8 @@ class LoanServiceTest extends NodeTest {
     org.springframework.context.ApplicationContext context;
     @Autowired
     BusinessDateService businessDate;
+    @Autowired
+    org.strongroom.node.loan.LoanProperties loanProperties;
 
     private LoanFixtures fixtures;
     private AccountFixtures accounts;
@@ -159,7 +162,7 @@ class LoanServiceTest extends NodeTest {
         String customerId = accounts.customer();
         String accountId = openAccount(customerId, "EUR");
         if (units > 0) {
-            accounts.accounts().depositFunds(AccountFixtures.deposit(accountId, eur(units, 0)));
+            accounts.clearingFeed().depositFunds(AccountFixtures.deposit(accountId, eur(units, 0)));
         }
         return new LoanFixtures.Seasoned(customerId, accountId);
     }
@@ -223,7 +226,7 @@ class LoanServiceTest extends NodeTest {
 
     private void emptyAccountDownTo(String accountId, long keepUnits) {
         BigDecimal out = fixtures.balance(accountId).subtract(BigDecimal.valueOf(keepUnits));
-        accounts.accounts().withdrawFunds(WithdrawFundsRequest.newBuilder().setRequestId(id())
+        accounts.clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder().setRequestId(id())
                 .setAccountId(accountId).setAmount(toMoney(out))
                 .setCounterparty(AccountFixtures.clearing("OUT-" + id())).build());
     }
@@ -584,7 +587,7 @@ class LoanServiceTest extends NodeTest {
                 .getInstalmentsCount()).isEqualTo(12);
 
         // Paid off, the loan is closed: no more repayments, no more quotes.
-        accounts.accounts().depositFunds(AccountFixtures.deposit(borrower.accountId(), eur(2000, 0)));
+        accounts.clearingFeed().depositFunds(AccountFixtures.deposit(borrower.accountId(), eur(2000, 0)));
         Loan closed = customer.repayLoan(RepayLoanRequest.newBuilder().setRequestId(id()).setLoanId(loanId)
                 .setAmount(quote.getTotal()).build()).getLoan();
         assertThat(closed.getStatus()).isEqualTo(LoanStatus.LOAN_STATUS_CLOSED);
@@ -640,6 +643,11 @@ class LoanServiceTest extends NodeTest {
     // ---------------------------------------------------------------------------------------------------
     // write-off and recovery
 
+    @AfterEach
+    void restoreWriteOffMinimum() {
+        loanProperties.setWriteOffMinDaysPastDue(90);
+    }
+
     @Test
     void aSupervisorWritesALoanOffAndRecoveriesComeFromItsAccount() throws InterruptedException {
         LoanFixtures.Seasoned borrower = fixtures.seasonedCustomer(2000);
@@ -664,11 +672,44 @@ class LoanServiceTest extends NodeTest {
                 "LOAN_NOT_WRITTEN_OFF");
         assertThat(getLoan(loanId).getStatus()).isEqualTo(LoanStatus.LOAN_STATUS_ACTIVE);
 
+        // A fresh loan is not far enough past due (90 days by default), whoever asks.
+        ErrorInfo early = assertError(() -> supervisor.writeOffLoan(writeOff.get().build()),
+                Status.Code.FAILED_PRECONDITION, "WRITE_OFF_TOO_EARLY");
+        assertThat(early.getMetadataMap()).containsEntry("days_past_due", "0")
+                .containsEntry("minimum_days_past_due", "90");
+
+        // Past the minimum (lowered here, so that no 90 business days need closing), one supervisor asks ...
+        loanProperties.setWriteOffMinDaysPastDue(0);
         WriteOffLoanRequest request = writeOff.get().build();
-        Loan written = supervisor.writeOffLoan(request).getLoan();
-        // A retry of the same request answers the same, and writes off nothing more.
-        assertThat(supervisor.writeOffLoan(request).getLoan()).isEqualTo(written);
+        WriteOffLoanResponse asked = supervisor.writeOffLoan(request);
+        // A retry of the same request answers the same, and files nothing more.
+        assertThat(supervisor.writeOffLoan(request)).isEqualTo(asked);
+        assertThat(asked.getLoan().getStatus()).isEqualTo(LoanStatus.LOAN_STATUS_ACTIVE);
+        assertThat(asked.hasPendingApproval()).isTrue();
+        String approvalId = asked.getPendingApproval().getApprovalId();
+        assertThat(getLoan(loanId).getStatus()).isEqualTo(LoanStatus.LOAN_STATUS_ACTIVE);
+        // ... and another supervisor of the branch or of the loan desk decides; the maker cannot.
+        assertError(() -> approvals(supervisor("sup-risk", BRANCH)).grantApproval(GrantApprovalRequest.newBuilder()
+                        .setRequestId(id()).setApprovalId(approvalId).build()),
+                Status.Code.PERMISSION_DENIED, "SELF_APPROVAL_FORBIDDEN");
+        assertError(() -> approvals(supervisor("sup-elsewhere", "branch-77")).grantApproval(GrantApprovalRequest
+                        .newBuilder().setRequestId(id()).setApprovalId(approvalId).build()),
+                Status.Code.NOT_FOUND, "APPROVAL_NOT_FOUND");
+        Approval filed = approvals(supervisor("sup-desk", "loan-desk")).getApproval(GetApprovalRequest.newBuilder()
+                .setApprovalId(approvalId).build()).getApproval();
+        assertThat(filed.getKind()).isEqualTo(ApprovalKind.APPROVAL_KIND_LOAN_WRITE_OFF);
+        assertThat(filed.getTransactionId()).isEqualTo(loanId);
+        assertThat(filed.getBranchId()).isEqualTo(BRANCH);
+        assertThat(filed.getCheckerDeskId()).isEqualTo("loan-desk");
+        assertThat(amount(filed.getAmount())).isEqualByComparingTo("1010.00");
+        approvals(supervisor("sup-desk", "loan-desk")).grantApproval(GrantApprovalRequest.newBuilder()
+                .setRequestId(id()).setApprovalId(approvalId).build());
+        Loan written = getLoan(loanId);
         assertThat(written.getStatus()).isEqualTo(LoanStatus.LOAN_STATUS_WRITTEN_OFF);
+        // The write-off names both people.
+        assertThat(jdbc.queryForObject("SELECT convert_from(meta_data, 'UTF8') FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ? AND payload_type LIKE '%LoanWrittenOffEvent'", String.class, loanId))
+                .contains("sup-risk").contains("sup-desk").contains(approvalId);
         assertThat(amount(written.getWrittenOff())).isEqualByComparingTo("1010.00");
         // The ledger moves what the loan owed from receivables to losses.
         assertThat(posted(loanId, LedgerAccounts.LOAN_LOSSES, "DEBIT", new BigDecimal("1010")))

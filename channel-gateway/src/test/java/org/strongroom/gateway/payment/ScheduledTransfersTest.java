@@ -170,7 +170,7 @@ class ScheduledTransfersTest extends NodeTest {
         String target = fixtures().fundedAccount(0);
         String id = schedule(source, target, 80, today.plusDays(1)).getTransferId();
         // Nothing is reserved by scheduling: the money can still be spent meanwhile.
-        fixtures().accounts().withdrawFunds(WithdrawFundsRequest.newBuilder()
+        fixtures().clearingFeed().withdrawFunds(WithdrawFundsRequest.newBuilder()
                 .setRequestId(UUID.randomUUID().toString()).setAccountId(source)
                 .setAmount(AccountFixtures.eur(50, 0)).setCounterparty(AccountFixtures.clearing("OUT-" + id)).build());
 

@@ -192,7 +192,7 @@ class TellerServiceTest extends NodeTest {
                         .depositFunds(cashIn(accountId, till.getTillId(), 5)),
                 Status.Code.NOT_FOUND, "TILL_NOT_FOUND");
         // Cash out beyond the till's cash: neither the account nor the till changes.
-        new AccountFixtures(channel()).accounts().depositFunds(AccountFixtures.deposit(accountId, eur(1000)));
+        new AccountFixtures(channel()).clearingFeed().depositFunds(AccountFixtures.deposit(accountId, eur(1000)));
         assertError(() -> accounts("teller-b", "TELLER", branch).withdrawFunds(cashOut(accountId, till.getTillId(),
                 600)), Status.Code.FAILED_PRECONDITION, "TILL_CASH_INSUFFICIENT");
         assertThat(account(accountId).getBalance()).isEqualTo(eur(1100));

@@ -123,8 +123,22 @@ public final class LoanApi {
                                      LocalDate businessDate) {
     }
 
+    /**
+     * Whether the loan may be written off now, changing nothing: the check a supervisor's request gets
+     * before it is filed for a second supervisor (the write-off itself checks again when granted).
+     */
+    public record AssessWriteOffCommand(@TargetAggregateIdentifier String loanId, String reason,
+                                        LocalDate businessDate, int minimumDaysPastDue) {
+    }
+
+    /**
+     * Writes the loan off once a second supervisor granted it.
+     *
+     * @param officerId          the supervisor who asked for it (the checker is in the event's metadata)
+     * @param minimumDaysPastDue refused while the loan is fewer days past due than this
+     */
     public record WriteOffLoanCommand(@TargetAggregateIdentifier String loanId, String officerId, String reason,
-                                      LocalDate businessDate) {
+                                      LocalDate businessDate, int minimumDaysPastDue) {
     }
 
     public record RecordRecoveryCommand(@TargetAggregateIdentifier String loanId, String transactionId, Money amount,

@@ -48,6 +48,7 @@ import org.strongroom.loan.api.LoanApi.ReferLoanCommand;
 import org.strongroom.loan.api.LoanApi.RepayLoanCommand;
 import org.strongroom.loan.api.LoanApi.ScheduledLine;
 import org.strongroom.loan.api.LoanApi.WriteOffLoanCommand;
+import org.strongroom.loan.api.LoanApi.AssessWriteOffCommand;
 import org.strongroom.loan.product.LoanProduct;
 import org.strongroom.loan.schedule.Instalment;
 import org.strongroom.loan.schedule.ScheduleCalculator;
@@ -268,13 +269,31 @@ public class Loan {
     }
 
     @CommandHandler
+    LoanDetails handle(AssessWriteOffCommand command) {
+        requireWriteOffAllowed(command.reason(), command.minimumDaysPastDue());
+        return details(command.businessDate());
+    }
+
+    @CommandHandler
     LoanDetails handle(WriteOffLoanCommand command) {
-        requireActive();
-        String reason = AccountFieldRules.checkText("reason", command.reason());
+        String reason = requireWriteOffAllowed(command.reason(), command.minimumDaysPastDue());
         apply(new LoanWrittenOffEvent(loanId, command.businessDate(), command.officerId(), reason,
                 book.money(book.principalOutstanding()), book.money(book.interestAccrued()),
                 book.money(book.penalties()), book.money(book.fees()), book.money(book.owed())));
         return details(command.businessDate());
+    }
+
+    /** An active loan, a reason, and at least the minimum days past due; returns the checked reason. */
+    private String requireWriteOffAllowed(String reasonText, int minimumDaysPastDue) {
+        requireActive();
+        String reason = AccountFieldRules.checkText("reason", reasonText);
+        if (daysPastDue < minimumDaysPastDue) {
+            throw DomainException.rule(ErrorReason.WRITE_OFF_TOO_EARLY, "the loan is " + daysPastDue
+                    + " days past due; a write-off needs at least " + minimumDaysPastDue,
+                    Map.of("loan_id", loanId, "days_past_due", String.valueOf(daysPastDue),
+                            "minimum_days_past_due", String.valueOf(minimumDaysPastDue)));
+        }
+        return reason;
     }
 
     @CommandHandler

@@ -1210,7 +1210,7 @@ class LoanTest {
     /** Closed through Mar 20, nothing paid: interest 4.07; penalties 4 x 0.05 + 4 x 0.10 = 0.60; fee 10.00. */
     private List<Object> writtenOffHistory() {
         return new ArrayList<>(List.of(standard(), disburse(D0), close(LocalDate.parse("2026-03-20")),
-                new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", LocalDate.parse("2026-03-21"))));
+                new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", LocalDate.parse("2026-03-21"), 0)));
     }
 
     @Test
@@ -1218,7 +1218,7 @@ class LoanTest {
         // 1000.00 + 4.07 + 0.60 + 10.00 = 1014.67
         LocalDate mar21 = LocalDate.parse("2026-03-21");
         fixture.givenCommands(standard(), disburse(D0), close(LocalDate.parse("2026-03-20")))
-                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", mar21))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", mar21, 0))
                 .expectEvents(new LoanWrittenOffEvent(LOAN, mar21, "officer-1", "uncollectable", eur("1000.00"),
                         eur("4.07"), eur("0.60"), eur("10.00"), eur("1014.67")))
                 .expectResultMessagePayloadMatching(details(d -> {
@@ -1229,24 +1229,46 @@ class LoanTest {
     }
 
     @Test
+    void aWriteOffBeforeTheMinimumDaysPastDueIsRefused() {
+        LocalDate mar21 = LocalDate.parse("2026-03-21");
+        int[] daysPastDue = new int[1];
+        fixture.givenCommands(standard(), disburse(D0), close(LocalDate.parse("2026-03-20")))
+                .when(new InspectLoanCommand(LOAN, mar21))
+                .expectResultMessagePayloadMatching(details(d -> daysPastDue[0] = d.daysPastDue()));
+        assertThat(daysPastDue[0]).isPositive();
+        fixture.givenCommands(standard(), disburse(D0), close(LocalDate.parse("2026-03-20")))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", mar21, daysPastDue[0] + 1))
+                .expectNoEvents()
+                .expectException(refusal(e -> {
+                    assertThat(e.reason()).isEqualTo(ErrorReason.WRITE_OFF_TOO_EARLY);
+                    assertThat(e.metadata()).containsEntry("days_past_due", String.valueOf(daysPastDue[0]))
+                            .containsEntry("minimum_days_past_due", String.valueOf(daysPastDue[0] + 1));
+                }));
+        // Exactly the minimum is enough.
+        fixture.givenCommands(standard(), disburse(D0), close(LocalDate.parse("2026-03-20")))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", mar21, daysPastDue[0]))
+                .expectSuccessfulHandlerExecution();
+    }
+
+    @Test
     void onlyAnActiveLoanIsWrittenOffAndOnlyWithAReason() {
         fixture.givenCommands(standard())
-                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", D0))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", D0, 0))
                 .expectNoEvents()
                 .expectException(refusal(e -> {
                     assertThat(e.reason()).isEqualTo(ErrorReason.LOAN_NOT_ACTIVE);
                     assertThat(e.metadata()).containsEntry("status", "APPROVED");
                 }));
         fixture.givenCommands(standard(), disburse(D0), repay("1012.00", DUE1, null))
-                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", DUE2))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "uncollectable", DUE2, 0))
                 .expectNoEvents()
                 .expectException(refused(ErrorReason.LOAN_NOT_ACTIVE));
         fixture.givenCommands(writtenOffHistory())
-                .when(new WriteOffLoanCommand(LOAN, "officer-1", "again", LocalDate.parse("2026-03-22")))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "again", LocalDate.parse("2026-03-22"), 0))
                 .expectNoEvents()
                 .expectException(refused(ErrorReason.LOAN_NOT_ACTIVE));
         fixture.givenCommands(standard(), disburse(D0))
-                .when(new WriteOffLoanCommand(LOAN, "officer-1", "  ", DUE1))
+                .when(new WriteOffLoanCommand(LOAN, "officer-1", "  ", DUE1, 0))
                 .expectNoEvents()
                 .expectException(invalidFields("reason"));
     }

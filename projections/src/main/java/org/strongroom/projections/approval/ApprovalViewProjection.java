@@ -52,15 +52,16 @@ public class ApprovalViewProjection {
         jdbc.update("""
                 INSERT INTO approval_view (approval_id, kind, status, branch_id, account_id, till_id, amount,
                     currency_code, reason, maker_id, requested_position, last_sequence, request_time, expire_time,
-                    transaction_id)
-                SELECT ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, e.global_index, ?, ?, ?, ?
+                    transaction_id, counterparty_reference, checker_desk_id)
+                SELECT ?, ?, 'PENDING', ?, ?, ?, ?, ?, ?, ?, e.global_index, ?, ?, ?, ?, ?, ?
                 FROM domain_event_entry e WHERE e.event_identifier = ?
                 ON CONFLICT (approval_id) DO NOTHING""",
                 event.approvalId(), operation.kind().name(), event.branchId(), operation.accountId(),
                 operation.tillId(), amount == null ? null : amount.amount(),
                 amount == null ? null : amount.currency().getCurrencyCode(), operation.reason(), event.makerId(),
                 message.getSequenceNumber(), Timestamp.from(message.getTimestamp()),
-                Timestamp.from(event.expireTime()), operation.transactionId(), message.getIdentifier());
+                Timestamp.from(event.expireTime()), operation.transactionId(), operation.counterpartyReference(),
+                event.checkerDeskId(), message.getIdentifier());
     }
 
     @EventHandler
@@ -103,7 +104,8 @@ public class ApprovalViewProjection {
         StringBuilder sql = new StringBuilder("SELECT * FROM approval_view WHERE requested_position < ?");
         args.add(query.beforePosition());
         if (query.branchId() != null) {
-            sql.append(" AND branch_id = ?");
+            sql.append(" AND (branch_id = ? OR checker_desk_id = ?)");
+            args.add(query.branchId());
             args.add(query.branchId());
         }
         if (query.status() != null) {
@@ -130,11 +132,11 @@ public class ApprovalViewProjection {
                 Currency.getInstance(rs.getString("currency_code")));
         ApprovalOperation operation = new ApprovalOperation(ApprovalKind.valueOf(rs.getString("kind")),
                 rs.getString("account_id"), rs.getString("till_id"), money, rs.getString("reason"),
-                rs.getString("transaction_id"));
+                rs.getString("transaction_id"), rs.getString("counterparty_reference"));
         return new ApprovalDetails(rs.getString("approval_id"), operation, rs.getString("branch_id"),
                 rs.getString("maker_id"), rs.getString("checker_id"), ApprovalStatus.valueOf(rs.getString("status")),
                 rs.getString("decision_reason"), instant(rs, "request_time"), instant(rs, "expire_time"),
-                instant(rs, "decision_time"));
+                instant(rs, "decision_time"), rs.getString("checker_desk_id"));
     }
 
     private static Instant instant(ResultSet rs, String column) throws SQLException {
