@@ -39,6 +39,9 @@ import org.strongroom.proto.account.v1.GetAccountRequest;
 import org.strongroom.proto.account.v1.ListTransactionsRequest;
 import org.strongroom.proto.account.v1.ListTransactionsResponse;
 import org.strongroom.proto.account.v1.OpenAccountRequest;
+import org.strongroom.proto.teller.v1.GrantApprovalRequest;
+import org.strongroom.proto.teller.v1.TellerServiceGrpc;
+import org.strongroom.proto.account.v1.OpenAccountResponse;
 import org.strongroom.proto.account.v1.Transaction;
 import org.strongroom.proto.account.v1.TransactionDirection;
 import org.strongroom.proto.admin.v1.ListProjectionsRequest;
@@ -297,9 +300,16 @@ final class BankWorkload {
         if (overdraft > 0) {
             open.setOverdraftLimit(cents(overdraft));
         }
-        String accountId = retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
-                .openAccount(open.build()).getAccount().getAccountId());
-        retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
+        OpenAccountResponse opened = retrying(() -> stubs.teller(AccountServiceGrpc.newBlockingStub(stubs.channel))
+                .openAccount(open.build()));
+        String accountId = opened.getAccount().getAccountId();
+        if (opened.hasPendingApproval()) {
+            // An overdraft is granted by a second person: the branch's supervisor.
+            retrying(() -> stubs.supervisor(TellerServiceGrpc.newBlockingStub(stubs.channel))
+                    .grantApproval(GrantApprovalRequest.newBuilder().setRequestId(key + "-overdraft")
+                            .setApprovalId(opened.getPendingApproval().getApprovalId()).build()));
+        }
+        retrying(() -> stubs.clearingFeed(AccountServiceGrpc.newBlockingStub(stubs.channel))
                 .depositFunds(DepositFundsRequest.newBuilder().setRequestId(key + "-opening")
                         .setAccountId(accountId).setAmount(cents(plan.openingCents()))
                         .setCounterparty(OpsSupport.clearing("workload opening " + run))
@@ -761,6 +771,8 @@ final class BankWorkload {
         final List<String> accountIds = new java.util.concurrent.CopyOnWriteArrayList<>();
         private final io.grpc.ClientInterceptor teller;
         private final io.grpc.ClientInterceptor operator;
+        private final io.grpc.ClientInterceptor supervisor;
+        private final io.grpc.ClientInterceptor clearingFeed;
 
         Stubs(ManagedChannel channel, Path dataDir) throws java.io.IOException {
             this.channel = channel;
@@ -770,6 +782,19 @@ final class BankWorkload {
                     "TELLER", "BRANCH", Map.of("branch", "workload"), "strongroom", "strongroom"));
             this.operator = OpsSupport.bearer(TokenCommand.issue(key, now, Duration.ofHours(12), "workload-operator",
                     "OPERATOR", "SYSTEM", Map.of(), "strongroom", "strongroom"));
+            this.supervisor = OpsSupport.bearer(TokenCommand.issue(key, now, Duration.ofHours(12),
+                    "workload-supervisor", "SUPERVISOR", "BRANCH", Map.of("branch", "workload"), "strongroom",
+                    "strongroom"));
+            this.clearingFeed = OpsSupport.clearingFeed(dataDir);
+        }
+
+        <S extends AbstractStub<S>> S supervisor(S stub) {
+            return stub.withInterceptors(supervisor).withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+
+        <S extends AbstractStub<S>> S clearingFeed(S stub) {
+            return stub.withInterceptors(clearingFeed).withDeadlineAfter(CALL_DEADLINE.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         <S extends AbstractStub<S>> S teller(S stub) {

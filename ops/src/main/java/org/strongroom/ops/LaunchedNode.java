@@ -59,6 +59,8 @@ final class LaunchedNode implements AutoCloseable {
         command.add("--strongroom.data-dir=" + dataDir());
         command.add("--spring.grpc.server.port=" + grpcPort);
         command.add("--server.port=" + httpPort);
+        // The workloads fund accounts through the clearing feed (OpsSupport.CLEARING_FEED).
+        command.add("--strongroom.clearing.feed-principals=" + OpsSupport.CLEARING_FEED);
         process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("node.log").toFile()))
                 .start();

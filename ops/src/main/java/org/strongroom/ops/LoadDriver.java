@@ -80,6 +80,11 @@ final class LoadDriver {
             var interceptor = OpsSupport.bearer(token);
             var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
             var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
+            // Clearing entries come from the clearing feed: --feed-token, or issued like the teller's.
+            String feedToken = options.text("feed-token", null);
+            var clearingFeed = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(feedToken != null
+                    ? OpsSupport.bearer(feedToken)
+                    : OpsSupport.clearingFeed(Path.of(options.text("data-dir", "var"))));
             var payments = PaymentServiceGrpc.newBlockingStub(channel).withInterceptors(interceptor);
             List<String> pending = java.util.Collections.synchronizedList(new ArrayList<>());
 
@@ -93,7 +98,7 @@ final class LoadDriver {
                         OpenAccountRequest.newBuilder().setRequestId("load-" + run + "-a" + i).setCustomerId(customerId)
                                 .setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT).setCurrencyCode("EUR").build())
                         .getAccount().getAccountId();
-                accounts.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
+                clearingFeed.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
                         .setRequestId("load-" + run + "-d" + i).setAccountId(accountId).setAmount(cents(OPENING_CENTS))
                         .setCounterparty(clearing("opening")).build());
                 ids.add(accountId);
@@ -133,12 +138,12 @@ final class LoadDriver {
                                 continue;
                             }
                             if (deposit) {
-                                accounts.withDeadlineAfter(10, TimeUnit.SECONDS).depositFunds(DepositFundsRequest
+                                clearingFeed.withDeadlineAfter(10, TimeUnit.SECONDS).depositFunds(DepositFundsRequest
                                         .newBuilder().setRequestId(requestId).setAccountId(accountId)
                                         .setAmount(cents(amount)).setCounterparty(clearing(requestId)).build());
                                 expected.get(accountId).addAndGet(amount);
                             } else {
-                                accounts.withDeadlineAfter(10, TimeUnit.SECONDS).withdrawFunds(WithdrawFundsRequest
+                                clearingFeed.withDeadlineAfter(10, TimeUnit.SECONDS).withdrawFunds(WithdrawFundsRequest
                                         .newBuilder().setRequestId(requestId).setAccountId(accountId)
                                         .setAmount(cents(amount)).setCounterparty(clearing(requestId)).build());
                                 expected.get(accountId).addAndGet(-amount);

@@ -55,6 +55,8 @@ final class LoanBenchmark {
                     "BRANCH", Map.of("branch", "bench"), "strongroom", "strongroom");
             var customers = CustomerServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(teller));
             var accounts = AccountServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(teller));
+            var clearingFeed = AccountServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(OpsSupport.clearingFeed(dataDir));
             String run = UUID.randomUUID().toString().substring(0, 8);
             int customerCount = (loanCount + perCustomer - 1) / perCustomer;
             String[][] borrowers = new String[customerCount][];
@@ -88,7 +90,7 @@ final class LoanBenchmark {
                                     .openAccount(open.toBuilder().setRequestId(open.getRequestId() + "-retry").build())
                                     .getAccount().getAccountId();
                         }
-                        accounts.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
+                        clearingFeed.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
                                 .setRequestId("lb-" + run + "-d" + i).setAccountId(accountId)
                                 .setAmount(OpsSupport.cents(500_000_00L))
                                 .setCounterparty(OpsSupport.clearing("salary")).build());

@@ -27,6 +27,19 @@ final class OpsSupport {
         return money.getUnits() * 100 + money.getNanos() / 10_000_000;
     }
 
+    /**
+     * The principal the ops tools post clearing entries as (a SYSTEM principal). The node posts them only
+     * if it lists it: {@code --strongroom.clearing.feed-principals=ops-clearing-feed}.
+     */
+    static final String CLEARING_FEED = "ops-clearing-feed";
+
+    /** A clearing feed's token from the node's development key in {@code dataDir}. */
+    static ClientInterceptor clearingFeed(java.nio.file.Path dataDir) throws java.io.IOException {
+        return bearer(TokenCommand.issue(TokenCommand.developmentKey(dataDir), java.time.Instant.now(),
+                java.time.Duration.ofHours(12), CLEARING_FEED, "SYSTEM", "SYSTEM", java.util.Map.of(), "strongroom",
+                "strongroom"));
+    }
+
     static Counterparty clearing(String reference) {
         return Counterparty.newBuilder().setType(CounterpartyType.COUNTERPARTY_TYPE_EXTERNAL_CLEARING)
                 .setReference(reference).build();

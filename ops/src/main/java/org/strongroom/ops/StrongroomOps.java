@@ -33,6 +33,9 @@ public final class StrongroomOps {
         System.out.println("""
                 usage: strongroom-ops <command> [--option value ...]
 
+                load, loans and workload fund accounts through the clearing feed: a node they do not start
+                themselves must list its principal, --strongroom.clearing.feed-principals=ops-clearing-feed
+
                 commands:
                   token  a development token signed with the node's development key, for the authorization header
                          --role TELLER --subject teller-7 --channel BRANCH --branch branch-12
@@ -41,6 +44,7 @@ public final class StrongroomOps {
                          latency percentiles, refusals, and checks that no money was created or lost
                          --target 127.0.0.1:9090  --clients 16  --accounts 32  --seconds 30  --seed 1
                          [--mix movements|transfers] [--data-dir var | --token <teller token>]
+                         [--feed-token <clearing feed token>]
                   cob run    closes the business date: scheduled transfers, then every active loan (collection,
                          accrual, penalty interest, ageing); prints progress until it ends; rerun to resume
                          [--date YYYY-MM-DD] [--target 127.0.0.1:9090] [--data-dir var | --token <operator token>]

@@ -186,7 +186,7 @@ class AbuseCasesTest extends NodeTest {
     }
 
     @Test
-    void aTellerSplittingAClearingCreditStaysWithinTheThresholdPerEntryOnly() {
+    void aTellersManualClearingCreditUpToTheThresholdPostsAtOnceAndOneCentMoreWaits() {
         String accountId = fixtures().fundedAccount(0);
         // Up to the threshold (1,000 EUR) a manual adjustment posts at once; one cent more waits.
         DepositFundsResponse small = accounts(teller()).depositFunds(clearingCredit(accountId, eur(1_000, 0),
