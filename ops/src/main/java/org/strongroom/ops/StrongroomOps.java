@@ -21,6 +21,7 @@ public final class StrongroomOps {
             case "cob" -> System.exit(rest.length == 0 ? 2 : CloseOfBusinessCommand.run(rest[0],
                     Options.parse(Arrays.copyOfRange(rest, 1, rest.length))));
             case "loans" -> System.exit(LoanBenchmark.run(Options.parse(rest)));
+            case "bench" -> System.exit(TransferBenchmark.run(Options.parse(rest)));
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 usage();
@@ -33,7 +34,7 @@ public final class StrongroomOps {
         System.out.println("""
                 usage: strongroom-ops <command> [--option value ...]
 
-                load, loans and workload fund accounts through the clearing feed: a node they do not start
+                load, loans, bench and workload fund accounts through the clearing feed: a node they do not start
                 themselves must list its principal, --strongroom.clearing.feed-principals=ops-clearing-feed
 
                 commands:
@@ -54,6 +55,13 @@ public final class StrongroomOps {
                          date, loans per second
                          --loans 1000  --clients 8  --loans-per-customer 5  --product PERSONAL-EUR
                          --instalments 12  --cob-days 1  [--target] [--data-dir var]
+                  bench  internal transfers over real gRPC between N funded accounts at each client count:
+                         transfers per second and p50/p95/p99; then, when pgbench is found, PostgreSQL's
+                         TPC-B-like script and a one-transaction transfer script on the node's PostgreSQL (a
+                         database of their own) at the same client counts, and the node's share of each
+                         --accounts 1000  --clients 1,8,32  --seconds 20  [--target] [--data-dir var]
+                         [--pgbench PATH] [--pg-host 127.0.0.1 --pg-port <from data-dir> --pg-user postgres]
+                         [--scale 10]
                   workload  the bank workload: random transfers between N accounts from C clients, retried with
                          the same request ids, a reader of every balance, then the checker (conservation, limits,
                          exactly-once, ledger, projections equal a fresh rebuild); prints one summary line
