@@ -390,10 +390,11 @@ final class TransferBenchmark {
             \\set a random(1, :accounts)
             \\set b (:a % :accounts) + 1
             \\set amount random(1, 1000)
+            \\set key random(1, 1000000000)
             BEGIN;
             SELECT pg_advisory_xact_lock(least(:a, :b));
             SELECT pg_advisory_xact_lock(greatest(:a, :b));
-            SELECT outcome FROM bench_idempotency WHERE request_key = md5(random()::text);
+            SELECT outcome FROM bench_idempotency WHERE request_key = 'bench-' || :client_id || '-' || :key;
             UPDATE bench_balance SET balance = balance - :amount, version = version + 1 WHERE id = :a RETURNING version AS va \\gset
             UPDATE bench_balance SET balance = balance + :amount, version = version + 1 WHERE id = :b RETURNING version AS vb \\gset
             INSERT INTO bench_event (aggregate_id, seq, payload) VALUES ('account-' || :a, :va, repeat('d', 300));
