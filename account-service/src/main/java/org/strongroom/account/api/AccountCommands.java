@@ -104,6 +104,37 @@ public final class AccountCommands {
     }
 
     /**
+     * A transfer inside the bank, on the source: debits the amount within the caller's limits and the
+     * available funds, or answers why not and changes nothing. Runs in the transfer's transaction, under
+     * both accounts' locks; a refusal is an answer, not an exception, so the transaction goes on to record
+     * the failed transfer.
+     */
+    public record DebitForTransferCommand(@TargetAggregateIdentifier String accountId, String transferId,
+                                          String targetAccountId, Money amount, DebitLimits limits,
+                                          DebitLimits roleLimits) {
+    }
+
+    /** Whether the target would take a transfer's credit now (open, credits allowed, its currency). */
+    public record CheckTransferCreditCommand(@TargetAggregateIdentifier String accountId, String transferId,
+                                             String sourceAccountId, Money amount) {
+    }
+
+    /** The target's credit of a transfer the source has paid; checked first with CheckTransferCreditCommand. */
+    public record CreditForTransferCommand(@TargetAggregateIdentifier String accountId, String transferId,
+                                           String sourceAccountId, Money amount) {
+    }
+
+    /** One side's answer to a transfer: accepted, or the refusing reason (an ErrorReason name) and message. */
+    public record TransferLeg(String refusalReason, String refusalMessage) {
+
+        public static final TransferLeg ACCEPTED = new TransferLeg(null, null);
+
+        public boolean accepted() {
+            return refusalReason == null;
+        }
+    }
+
+    /**
      * Transfer step 1, on the source: reserve the amount (a hold with the transfer's id), or record why not.
      * Idempotent per transfer: a redelivered step changes nothing.
      */

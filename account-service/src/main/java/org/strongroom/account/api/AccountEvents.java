@@ -65,6 +65,14 @@ public final class AccountEvents {
                                         Money balanceAfter) {
     }
 
+    /**
+     * The source paid a transfer inside the bank: debit, the target's credit and the transfer's record are
+     * one transaction (no reservation).
+     */
+    public record TransferDebitedEvent(String accountId, String transferId, String targetAccountId, Money amount,
+                                       Money balanceAfter) {
+    }
+
     /** The source's reservation became the debit. */
     public record TransferDebitSettledEvent(String accountId, String transferId, String targetAccountId,
                                             Money amount, Money balanceAfter) {

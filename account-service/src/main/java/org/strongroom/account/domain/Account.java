@@ -39,6 +39,11 @@ import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
 import org.strongroom.account.api.AccountCommands.PlaceHoldCommand;
 import org.strongroom.account.api.AccountCommands.ReleaseHoldCommand;
 import org.strongroom.account.api.AccountCommands.DeclineHeldDebitCommand;
+import org.strongroom.account.api.AccountCommands.DebitForTransferCommand;
+import org.strongroom.account.api.AccountCommands.CheckTransferCreditCommand;
+import org.strongroom.account.api.AccountCommands.CreditForTransferCommand;
+import org.strongroom.account.api.AccountCommands.TransferLeg;
+import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 import org.strongroom.account.api.AccountCommands.UnfreezeAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
 import org.strongroom.account.api.AccountDetails;
@@ -199,6 +204,61 @@ public class Account {
     }
 
     @CommandHandler
+    TransferLeg handle(DebitForTransferCommand command,
+                       @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        DomainException refusal = refusalOf(() -> {
+            requireOpen();
+            if (freezeScope != null) {
+                throw frozen("debits");
+            }
+            Money amount = requireAmount(command.amount());
+            requireWithinLimits(amount, command.limits() == null ? DebitLimits.NONE : command.limits(), businessDate);
+            requireWithinLimits(amount, command.roleLimits() == null ? DebitLimits.NONE : command.roleLimits(),
+                    businessDate);
+            requireAvailable(amount);
+        });
+        if (refusal != null) {
+            return new TransferLeg(refusal.reason().name(), refusal.getMessage());
+        }
+        apply(new TransferDebitedEvent(accountId, command.transferId(), command.targetAccountId(), command.amount(),
+                balance.minus(command.amount())));
+        return TransferLeg.ACCEPTED;
+    }
+
+    @CommandHandler
+    TransferLeg handle(CheckTransferCreditCommand command) {
+        DomainException refusal = refusalOf(() -> requireCreditable(command.amount()));
+        return refusal == null ? TransferLeg.ACCEPTED : new TransferLeg(refusal.reason().name(), refusal.getMessage());
+    }
+
+    @CommandHandler
+    AccountDetails handle(CreditForTransferCommand command) {
+        // Checked under the same lock in the same transaction: a refusal here is a fault, and rolls back.
+        DomainException refusal = refusalOf(() -> requireCreditable(command.amount()));
+        if (refusal != null) {
+            throw new IllegalStateException("a transfer credit the check accepted was refused: " + refusal.getMessage(),
+                    refusal);
+        }
+        apply(new TransferCreditedEvent(accountId, command.transferId(), command.sourceAccountId(), command.amount(),
+                balance.plus(command.amount())));
+        return details();
+    }
+
+    /** Open, credits not frozen, the account's currency, and room below the largest balance. */
+    private void requireCreditable(Money credit) {
+        requireOpen();
+        if (freezeScope == FreezeScope.ALL) {
+            throw frozen("credits");
+        }
+        Money amount = requireAmount(credit);
+        if (balance.plus(amount).amount().compareTo(MAX_BALANCE_UNITS) > 0) {
+            throw DomainException.rule(ErrorReason.BALANCE_LIMIT_EXCEEDED,
+                    "the transfer would take the balance above the largest balance an account may hold",
+                    Map.of("account_id", accountId));
+        }
+    }
+
+    @CommandHandler
     AccountDetails handle(ReserveForTransferCommand command,
                           @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         if (transfers.containsKey(command.transferId())) {
@@ -230,18 +290,7 @@ public class Account {
         if (transfers.containsKey(command.transferId())) {
             return details();
         }
-        DomainException refusal = refusalOf(() -> {
-            requireOpen();
-            if (freezeScope == FreezeScope.ALL) {
-                throw frozen("credits");
-            }
-            Money amount = requireAmount(command.amount());
-            if (balance.plus(amount).amount().compareTo(MAX_BALANCE_UNITS) > 0) {
-                throw DomainException.rule(ErrorReason.BALANCE_LIMIT_EXCEEDED,
-                        "the transfer would take the balance above the largest balance an account may hold",
-                        Map.of("account_id", accountId));
-            }
-        });
+        DomainException refusal = refusalOf(() -> requireCreditable(command.amount()));
         if (refusal != null) {
             apply(new TransferStepRefusedEvent(accountId, command.transferId(), TransferStep.CREDIT.name(),
                     command.sourceAccountId(), command.amount(), refusal.reason().name(), refusal.getMessage()));
@@ -607,6 +656,18 @@ public class Account {
         holds.put(event.transferId(), new Hold(event.transferId(), event.amount(),
                 "transfer to " + event.targetAccountId(), null));
         // A reservation counts against the daily limits at once, so no race passes them together.
+        if (businessDate != null) {
+            countDebit(channel, businessDate, event.amount());
+            countDebit(role == null ? null : DebitLimits.ROLE_PREFIX + role, businessDate, event.amount());
+        }
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(TransferDebitedEvent event, @Timestamp Instant occurredAt,
+            @MetaDataValue(MetadataKeys.CHANNEL) String channel, @MetaDataValue(MetadataKeys.ROLE) String role,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        balance = event.balanceAfter();
         if (businessDate != null) {
             countDebit(channel, businessDate, event.amount());
             countDebit(role == null ? null : DebitLimits.ROLE_PREFIX + role, businessDate, event.amount());

@@ -37,13 +37,37 @@ public final class TransferApi {
     }
 
     /**
-     * Starts a SCHEDULED transfer whose execution date has come; does nothing to one already started
-     * (close of business may send it again after a crash).
+     * What a transfer carried out now moves, and within whose limits: the asking caller's channel and role
+     * (for a scheduled transfer, those of the caller who scheduled it).
+     */
+    public record TransferOrder(String transferId, String sourceAccountId, String targetAccountId, Money amount,
+                                String reference, DebitLimits limits, DebitLimits roleLimits) {
+    }
+
+    /**
+     * Records a transfer inside the bank carried out in this transaction: COMPLETED if both sides
+     * accepted, else FAILED with the refusing side's reason.
+     */
+    public record BookTransferCommand(@TargetAggregateIdentifier String transferId, TransferOrder order,
+                                      String failureReason, String failureMessage) {
+    }
+
+    /**
+     * The order of a SCHEDULED transfer whose execution date has come, to carry out now; null for one
+     * already carried out (close of business may ask again after a crash). Records nothing.
      *
-     * @param businessDate the business date close of business is running for
+     * @throws org.strongroom.kernel.DomainException TRANSFER_NOT_DUE before its date
+     */
+    public record DueTransferCommand(@TargetAggregateIdentifier String transferId, LocalDate businessDate) {
+    }
+
+    /**
+     * Records how a SCHEDULED transfer ended on its date (see {@link DueTransferCommand}); does nothing to
+     * one that already ended.
      */
     public record ExecuteScheduledTransferCommand(@TargetAggregateIdentifier String transferId,
-                                                  LocalDate businessDate) {
+                                                  LocalDate businessDate, String failureReason,
+                                                  String failureMessage) {
     }
 
     public record CompleteTransferCommand(@TargetAggregateIdentifier String transferId) {
@@ -61,6 +85,20 @@ public final class TransferApi {
     public record TransferScheduledEvent(String transferId, String sourceAccountId, String targetAccountId,
                                          Money amount, String reference, DebitLimits limits, DebitLimits roleLimits,
                                          LocalDate executionDate) {
+    }
+
+    /**
+     * A transfer inside the bank carried out in one transaction with both accounts' changes: COMPLETED
+     * (no failure reason) or FAILED with the refusing side's reason. For a scheduled transfer it follows
+     * its TransferScheduledEvent on the execution date.
+     */
+    public record TransferExecutedEvent(String transferId, String sourceAccountId, String targetAccountId,
+                                        Money amount, String reference, String failureReason,
+                                        String failureMessage) {
+
+        public boolean completed() {
+            return failureReason == null;
+        }
     }
 
     public record TransferCompletedEvent(String transferId, String sourceAccountId, String targetAccountId,

@@ -17,6 +17,10 @@ import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Money;
 import org.strongroom.payment.api.TransferApi.CompleteTransferCommand;
 import org.strongroom.payment.api.TransferApi.ExecuteScheduledTransferCommand;
+import org.strongroom.payment.api.TransferApi.BookTransferCommand;
+import org.strongroom.payment.api.TransferApi.DueTransferCommand;
+import org.strongroom.payment.api.TransferApi.TransferExecutedEvent;
+import org.strongroom.payment.api.TransferApi.TransferOrder;
 import org.strongroom.payment.api.TransferApi.FailTransferCommand;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
@@ -87,6 +91,15 @@ public class Transfer {
                 command.amount(), command.reference(), command.limits(), command.roleLimits(), date));
     }
 
+    Transfer(BookTransferCommand command) {
+        TransferOrder order = command.order();
+        if (order.sourceAccountId().equals(order.targetAccountId()) || !order.amount().isPositive()) {
+            throw new IllegalStateException("the gateway checks accounts and amount before booking a transfer");
+        }
+        apply(new TransferExecutedEvent(command.transferId(), order.sourceAccountId(), order.targetAccountId(),
+                order.amount(), order.reference(), command.failureReason(), command.failureMessage()));
+    }
+
     private static void requireWithinPerTransactionLimit(RequestTransferCommand command, DebitLimits limits) {
         if (limits != null && limits.perTransaction() != null
                 && command.amount().amount().compareTo(limits.perTransaction()) > 0) {
@@ -99,20 +112,33 @@ public class Transfer {
     }
 
     @CommandHandler
+    TransferOrder handle(DueTransferCommand command) {
+        if (status != TransferStatus.SCHEDULED) {
+            return null; // carried out before: close of business ran again after a crash
+        }
+        requireDue(command.businessDate());
+        return new TransferOrder(transferId, sourceAccountId, targetAccountId, amount, reference, limits, roleLimits);
+    }
+
+    @CommandHandler
     TransferDetails handle(ExecuteScheduledTransferCommand command) {
         if (status != TransferStatus.SCHEDULED) {
-            return details(); // started before: close of business ran again after a crash
+            return details();
         }
-        LocalDate businessDate = Objects.requireNonNull(command.businessDate(), "businessDate");
+        requireDue(command.businessDate());
+        apply(new TransferExecutedEvent(transferId, sourceAccountId, targetAccountId, amount, reference,
+                command.failureReason(), command.failureMessage()));
+        return details();
+    }
+
+    private void requireDue(LocalDate businessDate) {
+        Objects.requireNonNull(businessDate, "businessDate");
         if (executionDate.isAfter(businessDate)) {
             throw DomainException.rule(ErrorReason.TRANSFER_NOT_DUE,
                     "the transfer is dated " + executionDate + ", after the business date " + businessDate,
                     Map.of("transfer_id", transferId, "execution_date", executionDate.toString(),
                             "business_date", businessDate.toString()));
         }
-        apply(new TransferRequestedEvent(transferId, sourceAccountId, targetAccountId, amount, reference, limits,
-                roleLimits));
-        return details();
     }
 
     @CommandHandler
@@ -162,6 +188,22 @@ public class Transfer {
         limits = event.limits();
         roleLimits = event.roleLimits();
         status = TransferStatus.PENDING;
+        if (requestTime == null) {
+            requestTime = occurredAt; // a scheduled transfer keeps the time it was asked for
+        }
+        updateTime = occurredAt;
+    }
+
+    @EventSourcingHandler
+    void on(TransferExecutedEvent event, @Timestamp Instant occurredAt) {
+        transferId = event.transferId();
+        sourceAccountId = event.sourceAccountId();
+        targetAccountId = event.targetAccountId();
+        amount = event.amount();
+        reference = event.reference();
+        status = event.completed() ? TransferStatus.COMPLETED : TransferStatus.FAILED;
+        failureReason = event.failureReason();
+        failureMessage = event.failureMessage();
         if (requestTime == null) {
             requestTime = occurredAt; // a scheduled transfer keeps the time it was asked for
         }

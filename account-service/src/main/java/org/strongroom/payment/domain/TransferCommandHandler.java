@@ -2,6 +2,7 @@ package org.strongroom.payment.domain;
 
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.modelling.command.Repository;
+import org.strongroom.payment.api.TransferApi.BookTransferCommand;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 
@@ -16,6 +17,11 @@ public class TransferCommandHandler {
 
     @CommandHandler
     public TransferDetails handle(RequestTransferCommand command) throws Exception {
+        return repository.newInstance(() -> new Transfer(command)).invoke(Transfer::details);
+    }
+
+    @CommandHandler
+    public TransferDetails handle(BookTransferCommand command) throws Exception {
         return repository.newInstance(() -> new Transfer(command)).invoke(Transfer::details);
     }
 }

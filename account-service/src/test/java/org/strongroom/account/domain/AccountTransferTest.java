@@ -13,7 +13,12 @@ import org.axonframework.test.aggregate.FixtureConfiguration;
 import org.axonframework.test.aggregate.TestExecutor;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.strongroom.account.api.AccountCommands.CheckTransferCreditCommand;
 import org.strongroom.account.api.AccountCommands.CloseAccountCommand;
+import org.strongroom.account.api.AccountCommands.CreditForTransferCommand;
+import org.strongroom.account.api.AccountCommands.DebitForTransferCommand;
+import org.strongroom.account.api.AccountCommands.TransferLeg;
+import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 import org.strongroom.account.api.AccountCommands.CreditTransferCommand;
 import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
 import org.strongroom.account.api.AccountCommands.FreezeAccountCommand;
@@ -82,6 +87,56 @@ class AccountTransferTest {
 
     private static ReserveForTransferCommand reserve(String amount) {
         return new ReserveForTransferCommand(ACCOUNT, TRANSFER, OTHER, eur(amount), DebitLimits.NONE, DebitLimits.NONE);
+    }
+
+    // ------------------------------------------------------------- one-transaction transfers (the legs)
+
+    @Test
+    void theSourcePaysWithinItsFundsAndOtherwiseAnswersWhyNotAndChangesNothing() {
+        funded("100.00").when(message(new DebitForTransferCommand(ACCOUNT, TRANSFER, OTHER, eur("60.00"),
+                        DebitLimits.NONE, DebitLimits.NONE)))
+                .expectEvents(new TransferDebitedEvent(ACCOUNT, TRANSFER, OTHER, eur("60.00"), eur("40.00")))
+                .expectResultMessagePayload(TransferLeg.ACCEPTED);
+        funded("100.00").when(message(new DebitForTransferCommand(ACCOUNT, TRANSFER, OTHER, eur("100.01"),
+                        DebitLimits.NONE, DebitLimits.NONE)))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(leg("INSUFFICIENT_FUNDS"));
+        funded("100.00", new FreezeAccountCommand(ACCOUNT, FreezeScope.DEBITS, "check"))
+                .when(message(new DebitForTransferCommand(ACCOUNT, TRANSFER, OTHER, eur("1.00"), DebitLimits.NONE,
+                        DebitLimits.NONE)))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(leg("ACCOUNT_FROZEN"));
+    }
+
+    @Test
+    void aTransferDebitCountsAgainstTheDailyLimit() {
+        DebitLimits mobile = new DebitLimits("MOBILE", null, new BigDecimal("100"));
+        funded("500.00", new DebitForTransferCommand(ACCOUNT, "tr-0", OTHER, eur("80.00"), mobile, DebitLimits.NONE))
+                .when(message(new DebitForTransferCommand(ACCOUNT, TRANSFER, OTHER, eur("20.01"), mobile,
+                        DebitLimits.NONE)))
+                .expectNoEvents()
+                .expectResultMessagePayloadMatching(leg("DAILY_LIMIT_EXCEEDED"));
+    }
+
+    @Test
+    void theTargetIsAskedBeforeAnythingMovesAndThenCredited() {
+        funded("10.00").when(message(new CheckTransferCreditCommand(ACCOUNT, TRANSFER, OTHER, eur("5.00"))))
+                .expectNoEvents().expectResultMessagePayload(TransferLeg.ACCEPTED);
+        funded("1.00", new FreezeAccountCommand(ACCOUNT, FreezeScope.ALL, "court order"))
+                .when(message(new CheckTransferCreditCommand(ACCOUNT, TRANSFER, OTHER, eur("5.00"))))
+                .expectNoEvents().expectResultMessagePayloadMatching(leg("ACCOUNT_FROZEN"));
+        funded("1.00", new FreezeAccountCommand(ACCOUNT, FreezeScope.DEBITS, "review"))
+                .when(message(new CreditForTransferCommand(ACCOUNT, TRANSFER, OTHER, eur("5.00"))))
+                .expectEvents(new TransferCreditedEvent(ACCOUNT, TRANSFER, OTHER, eur("5.00"), eur("6.00")));
+        fixture.givenCommands(message(new OpenAccountCommand(ACCOUNT, "cust-1", LocalDate.of(1980, 1, 1),
+                        AccountProduct.CURRENT, "USD", null)))
+                .when(message(new CheckTransferCreditCommand(ACCOUNT, TRANSFER, OTHER, eur("5.00"))))
+                .expectNoEvents().expectResultMessagePayloadMatching(leg("CURRENCY_MISMATCH"));
+    }
+
+    private static org.hamcrest.Matcher<?> leg(String reason) {
+        return org.axonframework.test.matchers.Matchers.predicate(payload -> payload instanceof TransferLeg leg
+                && reason.equals(leg.refusalReason()) && leg.refusalMessage() != null);
     }
 
     @Test

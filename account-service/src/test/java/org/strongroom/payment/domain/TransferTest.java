@@ -19,6 +19,10 @@ import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Refusal;
 import org.strongroom.payment.api.TransferApi.CompleteTransferCommand;
 import org.strongroom.payment.api.TransferApi.ExecuteScheduledTransferCommand;
+import org.strongroom.payment.api.TransferApi.BookTransferCommand;
+import org.strongroom.payment.api.TransferApi.DueTransferCommand;
+import org.strongroom.payment.api.TransferApi.TransferExecutedEvent;
+import org.strongroom.payment.api.TransferApi.TransferOrder;
 import org.strongroom.payment.api.TransferApi.FailTransferCommand;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
@@ -127,47 +131,71 @@ class TransferTest {
                 .expectException(refusal(e -> assertThat(e.metadata()).containsEntry("channel", "role:PARTNER")));
     }
 
-    @Test
-    void onOrAfterItsDateAScheduledTransferStartsAsARequest() {
-        fixture.given(SCHEDULED).when(new ExecuteScheduledTransferCommand("tr-1", DUE)).expectEvents(STARTED);
-        fixture.given(SCHEDULED).when(new ExecuteScheduledTransferCommand("tr-1", DUE.plusDays(3)))
-                .expectEvents(STARTED);
-    }
+    private static final TransferOrder ORDER = new TransferOrder("tr-1", "a", "b", AMOUNT, "rent", MOBILE,
+            DebitLimits.NONE);
 
     @Test
-    void beforeItsDateAScheduledTransferRefusesToStart() {
-        fixture.given(SCHEDULED).when(new ExecuteScheduledTransferCommand("tr-1", DUE.minusDays(1)))
-                .expectNoEvents()
-                .expectException(refusal(e -> {
-                    assertThat(e.reason()).isEqualTo(ErrorReason.TRANSFER_NOT_DUE);
-                    assertThat(e.metadata()).containsEntry("execution_date", DUE.toString())
-                            .containsEntry("business_date", DUE.minusDays(1).toString());
+    void aTransferCarriedOutNowIsRecordedCompletedOrFailedAtOnce() {
+        fixture.givenNoPriorActivity().when(new BookTransferCommand("tr-1", ORDER, null, null))
+                .expectEvents(new TransferExecutedEvent("tr-1", "a", "b", AMOUNT, "rent", null, null))
+                .expectResultMessagePayloadMatching(satisfying(TransferDetails.class,
+                        details -> assertThat(details.status()).isEqualTo(TransferStatus.COMPLETED)));
+        fixture.givenNoPriorActivity()
+                .when(new BookTransferCommand("tr-1", ORDER, "INSUFFICIENT_FUNDS", "not enough"))
+                .expectEvents(new TransferExecutedEvent("tr-1", "a", "b", AMOUNT, "rent", "INSUFFICIENT_FUNDS",
+                        "not enough"))
+                .expectResultMessagePayloadMatching(satisfying(TransferDetails.class, details -> {
+                    assertThat(details.status()).isEqualTo(TransferStatus.FAILED);
+                    assertThat(details.failureReason()).isEqualTo("INSUFFICIENT_FUNDS");
                 }));
     }
 
     @Test
-    void startingAgainChangesNothingAndAnswersTheTransfer() {
-        fixture.given(SCHEDULED, STARTED).when(new ExecuteScheduledTransferCommand("tr-1", DUE))
-                .expectNoEvents()
-                .expectResultMessagePayloadMatching(satisfying(TransferDetails.class,
-                        details -> assertThat(details.status()).isEqualTo(TransferStatus.PENDING)));
-        fixture.given(SCHEDULED, STARTED, new TransferCompletedEvent("tr-1", "a", "b", AMOUNT))
-                .when(new ExecuteScheduledTransferCommand("tr-1", DUE.plusDays(1)))
+    void onOrAfterItsDateAScheduledTransferAnswersItsOrderWithTheLimitsItWasScheduledUnder() {
+        fixture.given(SCHEDULED).when(new DueTransferCommand("tr-1", DUE)).expectNoEvents()
+                .expectResultMessagePayload(ORDER);
+        fixture.given(SCHEDULED).when(new DueTransferCommand("tr-1", DUE.plusDays(3))).expectResultMessagePayload(ORDER);
+        fixture.given(SCHEDULED).when(new ExecuteScheduledTransferCommand("tr-1", DUE, null, null))
+                .expectEvents(new TransferExecutedEvent("tr-1", "a", "b", AMOUNT, "rent", null, null));
+    }
+
+    @Test
+    void beforeItsDateAScheduledTransferRefusesToStart() {
+        for (Object early : new Object[] {new DueTransferCommand("tr-1", DUE.minusDays(1)),
+                new ExecuteScheduledTransferCommand("tr-1", DUE.minusDays(1), null, null)}) {
+            fixture.given(SCHEDULED).when(early)
+                    .expectNoEvents()
+                    .expectException(refusal(e -> {
+                        assertThat(e.reason()).isEqualTo(ErrorReason.TRANSFER_NOT_DUE);
+                        assertThat(e.metadata()).containsEntry("execution_date", DUE.toString())
+                                .containsEntry("business_date", DUE.minusDays(1).toString());
+                    }));
+        }
+    }
+
+    @Test
+    void carryingOutAgainChangesNothingAndAnswersTheTransfer() {
+        TransferExecutedEvent done = new TransferExecutedEvent("tr-1", "a", "b", AMOUNT, "rent", null, null);
+        fixture.given(SCHEDULED, done).when(new DueTransferCommand("tr-1", DUE)).expectNoEvents()
+                .expectResultMessagePayload(null);
+        fixture.given(SCHEDULED, done).when(new ExecuteScheduledTransferCommand("tr-1", DUE.plusDays(1), null, null))
                 .expectNoEvents()
                 .expectResultMessagePayloadMatching(satisfying(TransferDetails.class, details -> {
                     assertThat(details.status()).isEqualTo(TransferStatus.COMPLETED);
                     assertThat(details.executionDate()).isEqualTo(DUE);
                 }));
-        // A transfer that was never scheduled is started already.
-        fixture.given(REQUESTED).when(new ExecuteScheduledTransferCommand("tr-1", DUE)).expectNoEvents();
+        // A transfer that was started by the earlier process is not scheduled any more.
+        fixture.given(SCHEDULED, STARTED).when(new DueTransferCommand("tr-1", DUE)).expectNoEvents()
+                .expectResultMessagePayload(null);
     }
 
     @Test
-    void aStartedTransferKeepsTheTimeItWasAskedFor() {
+    void aScheduledTransferKeepsTheTimeItWasAskedFor() {
         Instant asked = Instant.parse("2026-11-23T10:00:00Z");
         fixture.givenCurrentTime(asked).andGiven(SCHEDULED).andGivenCurrentTime(asked.plus(Duration.ofDays(2)))
-                .when(new ExecuteScheduledTransferCommand("tr-1", DUE))
+                .when(new ExecuteScheduledTransferCommand("tr-1", DUE, "ACCOUNT_CLOSED", "closed"))
                 .expectResultMessagePayloadMatching(satisfying(TransferDetails.class, details -> {
+                    assertThat(details.status()).isEqualTo(TransferStatus.FAILED);
                     assertThat(details.requestTime()).isEqualTo(asked);
                     assertThat(details.updateTime()).isEqualTo(asked.plus(Duration.ofDays(2)));
                 }));

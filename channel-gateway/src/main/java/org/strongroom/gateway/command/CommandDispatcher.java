@@ -11,6 +11,9 @@ import org.springframework.stereotype.Component;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
+import org.strongroom.kernel.OperationScope;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.node.time.BusinessDateService;
 
@@ -73,6 +76,26 @@ public class CommandDispatcher {
         values.put(MetadataKeys.REQUEST_ID, requestId);
         values.put(MetadataKeys.BUSINESS_DATE, businessDate.current().toString());
         return MetaData.from(values);
+    }
+
+    /**
+     * The current call's operation scope for application services: commands go out with the caller's
+     * metadata, locks are the aggregates' transaction-scoped advisory locks.
+     *
+     * @param notFound the refusal to give when a command names an aggregate that does not exist
+     */
+    public OperationScope scope(String requestId, NotFound notFound, JdbcTemplate jdbc) {
+        return new OperationScope() {
+            @Override
+            public <R> R send(Object command) {
+                return CommandDispatcher.this.send(command, requestId, notFound);
+            }
+
+            @Override
+            public void lock(String aggregateId) {
+                IdempotentExecutor.lockAggregate(jdbc, aggregateId);
+            }
+        };
     }
 
     /** What to answer when a command names an aggregate that does not exist. */

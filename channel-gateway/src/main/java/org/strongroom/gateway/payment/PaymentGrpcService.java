@@ -30,6 +30,9 @@ import org.strongroom.kernel.Money;
 import org.strongroom.kernel.Violations;
 import org.strongroom.node.time.BusinessDateService;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
+import org.strongroom.payment.api.TransferApi.TransferOrder;
+import org.strongroom.payment.application.InternalTransfers;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferStatus;
 import org.strongroom.projections.api.Projections;
@@ -57,6 +60,9 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     /** Each look is a database query: often enough for a prompt answer, rarely enough not to load the database. */
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
+    private static final CommandDispatcher.NotFound ACCOUNT_NOT_FOUND = new CommandDispatcher.NotFound(
+            org.strongroom.kernel.ErrorReason.ACCOUNT_NOT_FOUND, "account_id", "no such account");
+
     private final IdempotentExecutor idempotent;
     private final CommandDispatcher commands;
     private final QueryGateway queries;
@@ -65,10 +71,15 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private final ObjectAccess access;
     private final DebitControls controls;
     private final BusinessDateService businessDate;
+    private final InternalTransfers transfers;
+    private final JdbcTemplate jdbc;
 
     public PaymentGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
                               ProjectionReads reads, ProjectionBarrier barrier, ObjectAccess access,
-                              DebitControls controls, BusinessDateService businessDate) {
+                              DebitControls controls, BusinessDateService businessDate, InternalTransfers transfers,
+                              JdbcTemplate jdbc) {
+        this.transfers = transfers;
+        this.jdbc = jdbc;
         this.idempotent = idempotent;
         this.commands = commands;
         this.queries = queries;
@@ -109,9 +120,16 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                 .getFullMethodName(), request, TransferFundsResponse.parser(), () -> {
                     // The transfer judges the date against the business date, inside the idempotent call: a
                     // retry after close of business gets the first outcome, not a date now in the past.
-                    TransferDetails transfer = commands.create(new RequestTransferCommand(transferId, source, target,
-                            amount, reference, controls.channelLimits(), controls.roleLimits(), dated,
-                            businessDate.current()), request.getRequestId());
+                    LocalDate today = businessDate.current();
+                    TransferDetails transfer = dated == null || dated.equals(today)
+                            // Now: debit, credit and the transfer's record in this one transaction.
+                            ? transfers.transfer(new TransferOrder(transferId, source, target, amount, reference,
+                                    controls.channelLimits(), controls.roleLimits()),
+                                    commands.scope(request.getRequestId(), ACCOUNT_NOT_FOUND, jdbc))
+                            // Later: recorded SCHEDULED; close of business carries it out on its date.
+                            : commands.create(new RequestTransferCommand(transferId, source, target, amount,
+                                    reference, controls.channelLimits(), controls.roleLimits(), dated, today),
+                                    request.getRequestId());
                     return new Effect<>(TransferFundsResponse.newBuilder().setTransfer(toProto(transfer)).build(),
                             transferId);
                 });

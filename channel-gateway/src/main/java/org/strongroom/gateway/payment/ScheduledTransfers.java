@@ -17,15 +17,16 @@ import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.MetadataKeys;
+import org.strongroom.kernel.OperationScope;
+import org.strongroom.payment.application.InternalTransfers;
 import org.strongroom.kernel.Role;
-import org.strongroom.payment.api.TransferApi.ExecuteScheduledTransferCommand;
 import org.strongroom.projections.api.Projections;
 import org.strongroom.projections.api.TransferQueries.ScheduledTransfersDueQuery;
 
 /**
- * Scheduled transfers for close of business: which are due on a business date, and starting one. A
- * started transfer is carried out by the transfer process like any other; the funds and the daily limits
- * are judged then, on the business date it starts on.
+ * Scheduled transfers for close of business: which are due on a business date, and carrying one out.
+ * It is carried out in one transaction like any other transfer ({@link InternalTransfers}); the funds and
+ * the daily limits are judged then, on the business date it runs on.
  */
 @Component
 public class ScheduledTransfers {
@@ -38,9 +39,11 @@ public class ScheduledTransfers {
     private final ProjectionReads reads;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
+    private final InternalTransfers transfers;
 
     public ScheduledTransfers(CommandGateway commands, QueryGateway queries, ProjectionReads reads, JdbcTemplate jdbc,
-                              PlatformTransactionManager transactionManager) {
+                              PlatformTransactionManager transactionManager, InternalTransfers transfers) {
+        this.transfers = transfers;
         this.commands = commands;
         this.queries = queries;
         this.reads = reads;
@@ -68,19 +71,27 @@ public class ScheduledTransfers {
      * @throws org.axonframework.modelling.command.AggregateNotFoundException if there is no such transfer
      */
     public void execute(String transferId, LocalDate businessDate) {
-        transactions.executeWithoutResult(tx -> {
-            // Queue behind any other writer of this transfer, as the gateway's calls and the process do.
-            IdempotentExecutor.lockAggregate(jdbc, transferId);
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(
-                            new ExecuteScheduledTransferCommand(transferId, businessDate))
-                    .andMetaData(Map.of(
-                            MetadataKeys.PRINCIPAL_ID, PRINCIPAL,
-                            MetadataKeys.ROLE, Role.SYSTEM.name(),
-                            MetadataKeys.CHANNEL, Channel.SYSTEM.name(),
-                            MetadataKeys.CORRELATION_ID, UUID.randomUUID().toString(),
-                            // the same on every run: the statements name the scheduled transfer
-                            MetadataKeys.REQUEST_ID, "scheduled-transfer:" + transferId,
-                            MetadataKeys.BUSINESS_DATE, businessDate.toString())));
-        });
+        Map<String, String> metadata = Map.of(
+                MetadataKeys.PRINCIPAL_ID, PRINCIPAL,
+                MetadataKeys.ROLE, Role.SYSTEM.name(),
+                MetadataKeys.CHANNEL, Channel.SYSTEM.name(),
+                MetadataKeys.CORRELATION_ID, UUID.randomUUID().toString(),
+                // the same on every run: the statements name the scheduled transfer
+                MetadataKeys.REQUEST_ID, "scheduled-transfer:" + transferId,
+                MetadataKeys.BUSINESS_DATE, businessDate.toString());
+        OperationScope scope = new OperationScope() {
+            @Override
+            public <R> R send(Object command) {
+                return commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metadata));
+            }
+
+            @Override
+            public void lock(String aggregateId) {
+                IdempotentExecutor.lockAggregate(jdbc, aggregateId);
+            }
+        };
+        // One transaction: the transfer's debit, credit and record, judged against the limits of the
+        // caller who scheduled it.
+        transactions.executeWithoutResult(tx -> transfers.executeScheduled(transferId, businessDate, scope));
     }
 }

@@ -5,12 +5,18 @@ import org.axonframework.modelling.command.Repository;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.strongroom.node.axon.ProcessorFailures;
+import org.strongroom.payment.application.InternalTransfers;
 import org.strongroom.payment.domain.Transfer;
 import org.strongroom.payment.domain.TransferCommandHandler;
 
 /** Wires transfers into the node, and how every event processor treats a failing handler. */
 @Configuration(proxyBeanMethods = false)
 public class PaymentConfiguration {
+
+    @Bean
+    InternalTransfers internalTransfers() {
+        return new InternalTransfers();
+    }
 
     @Bean
     TransferCommandHandler transferCommandHandler(Repository<Transfer> transferRepository) {

@@ -22,6 +22,7 @@ import org.strongroom.account.api.AccountEvents.OverdraftLimitChangedEvent;
 import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitReservedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 import org.strongroom.account.api.AccountEvents.TransferReservationReleasedEvent;
 import org.strongroom.account.api.AccountEvents.TransferStepRefusedEvent;
 import org.strongroom.approval.api.ApprovalApi.ApprovalExpiredEvent;
@@ -52,6 +53,7 @@ import org.strongroom.proto.events.v1.RepaymentSource;
 import org.strongroom.proto.events.v1.ScheduledInstalment;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
+import org.strongroom.payment.api.TransferApi.TransferExecutedEvent;
 import org.strongroom.payment.api.TransferApi.TransferFailedEvent;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
 import org.strongroom.payment.api.TransferApi.TransferScheduledEvent;
@@ -85,6 +87,8 @@ import org.strongroom.proto.events.v1.TillCashMoved;
 import org.strongroom.proto.events.v1.TillClosed;
 import org.strongroom.proto.events.v1.TillOpened;
 import org.strongroom.proto.events.v1.TransferCompleted;
+import org.strongroom.proto.events.v1.TransferExecuted;
+import org.strongroom.proto.events.v1.TransferDebited;
 import org.strongroom.proto.events.v1.TransferCredited;
 import org.strongroom.proto.events.v1.TransferDebitReserved;
 import org.strongroom.proto.events.v1.TransferDebitSettled;
@@ -229,6 +233,10 @@ public final class DomainEventCatalogue {
                 .setAccountId(e.accountId()).setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())
                 .setAmount(MoneyMapper.toProto(e.amount())).setBalanceAfter(MoneyMapper.toProto(e.balanceAfter()))
                 .build());
+        add(TransferDebitedEvent.class, ACCOUNT_TOPIC, e -> TransferDebited.newBuilder()
+                .setAccountId(e.accountId()).setTransferId(e.transferId()).setTargetAccountId(e.targetAccountId())
+                .setAmount(MoneyMapper.toProto(e.amount())).setBalanceAfter(MoneyMapper.toProto(e.balanceAfter()))
+                .build());
         add(TransferDebitSettledEvent.class, ACCOUNT_TOPIC, e -> TransferDebitSettled.newBuilder()
                 .setAccountId(e.accountId()).setTransferId(e.transferId()).setTargetAccountId(e.targetAccountId())
                 .setAmount(MoneyMapper.toProto(e.amount())).setBalanceAfter(MoneyMapper.toProto(e.balanceAfter()))
@@ -262,6 +270,13 @@ public final class DomainEventCatalogue {
                 .setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())
                 .setTargetAccountId(e.targetAccountId()).setAmount(MoneyMapper.toProto(e.amount()))
                 .setReference(text(e.reference())).setExecutionDate(ProtoTime.toProto(e.executionDate()))
+                .build());
+        add(TransferExecutedEvent.class, TRANSFER_TOPIC, e -> TransferExecuted.newBuilder()
+                .setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())
+                .setTargetAccountId(e.targetAccountId()).setAmount(MoneyMapper.toProto(e.amount()))
+                .setReference(text(e.reference())).setCompleted(e.completed())
+                .setFailureReasonValue(e.completed() ? 0 : reason(e.failureReason()))
+                .setFailureMessage(text(e.failureMessage()))
                 .build());
         add(TransferCompletedEvent.class, TRANSFER_TOPIC, e -> TransferCompleted.newBuilder()
                 .setTransferId(e.transferId()).setSourceAccountId(e.sourceAccountId())

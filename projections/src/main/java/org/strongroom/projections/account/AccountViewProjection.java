@@ -28,6 +28,7 @@ import org.strongroom.account.api.AccountEvents.AccountUnfrozenEvent;
 import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitReservedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 import org.strongroom.account.api.AccountEvents.TransferReservationReleasedEvent;
 import org.strongroom.account.api.AccountEvents.OverdraftLimitChangedEvent;
 import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
@@ -206,6 +207,12 @@ public class AccountViewProjection {
 
     @EventHandler
     void on(TransferCreditedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
+        setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
+    }
+
+    @EventHandler
+    void on(TransferDebitedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
     }

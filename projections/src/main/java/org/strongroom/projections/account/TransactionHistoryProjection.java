@@ -2,6 +2,7 @@ package org.strongroom.projections.account;
 
 import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -68,6 +69,17 @@ public class TransactionHistoryProjection {
             @MetaDataValue(MetadataKeys.CHANNEL) String channel,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
         record(event.accountId(), sequence, event.transferId(), Direction.CREDIT, event.amount(), event.balanceAfter(),
+                new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
+                occurredAt);
+    }
+
+    @EventHandler
+    void on(TransferDebitedEvent event, @SequenceNumber long sequence,
+            @org.axonframework.eventhandling.Timestamp Instant occurredAt,
+            @MetaDataValue(MetadataKeys.REQUEST_ID) String requestId,
+            @MetaDataValue(MetadataKeys.CHANNEL) String channel,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        record(event.accountId(), sequence, event.transferId(), Direction.DEBIT, event.amount(), event.balanceAfter(),
                 new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
                 occurredAt);
     }

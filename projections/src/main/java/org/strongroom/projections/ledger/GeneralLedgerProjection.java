@@ -19,6 +19,7 @@ import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
 import org.strongroom.account.api.AccountEvents.FundsWithdrawnEvent;
 import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
+import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 import org.strongroom.account.api.AccountProduct;
 import org.strongroom.account.api.Counterparty;
 import org.strongroom.account.api.CounterpartyType;
@@ -100,6 +101,15 @@ public class GeneralLedgerProjection {
         post(message, event.accountId(), "transfer " + event.transferId() + " credited", businessDate,
                 debit(LedgerAccounts.TRANSIT, event.amount()),
                 credit(depositsOf(event.accountId()), event.amount()));
+    }
+
+    /** Paid in the same transaction as the target's credit: transit is empty again once both are posted. */
+    @EventHandler
+    void on(TransferDebitedEvent event, EventMessage<?> message,
+            @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
+        post(message, event.accountId(), "transfer " + event.transferId() + " paid", businessDate,
+                debit(depositsOf(event.accountId()), event.amount()),
+                credit(LedgerAccounts.TRANSIT, event.amount()));
     }
 
     @EventHandler

@@ -17,6 +17,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.strongroom.kernel.Money;
 import org.strongroom.payment.api.TransferApi.TransferCompletedEvent;
+import org.strongroom.payment.api.TransferApi.TransferExecutedEvent;
 import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferFailedEvent;
 import org.strongroom.payment.api.TransferApi.TransferRequestedEvent;
@@ -67,6 +68,23 @@ public class TransferViewProjection {
                 event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount().amount(),
                 event.amount().currency().getCurrencyCode(), event.reference(), message.getIdentifier(),
                 message.getIdentifier(), at, at);
+    }
+
+    /** A transfer carried out in one transaction: a new row, or a SCHEDULED one ending on its date. */
+    @EventHandler
+    void on(TransferExecutedEvent event, EventMessage<?> message) {
+        Timestamp at = Timestamp.from(message.getTimestamp());
+        String status = (event.completed() ? TransferStatus.COMPLETED : TransferStatus.FAILED).name();
+        jdbc.update("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
+                        + "currency_code, reference, status, failure_reason, failure_message, requested_position, "
+                        + "last_position, request_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                        + POSITION_OF + ", " + POSITION_OF + ", ?, ?) ON CONFLICT (transfer_id) DO UPDATE SET "
+                        + "status = EXCLUDED.status, failure_reason = EXCLUDED.failure_reason, "
+                        + "failure_message = EXCLUDED.failure_message, last_position = EXCLUDED.last_position, "
+                        + "update_time = EXCLUDED.update_time WHERE transfer_view.status = 'SCHEDULED'",
+                event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount().amount(),
+                event.amount().currency().getCurrencyCode(), event.reference(), status, event.failureReason(),
+                event.failureMessage(), message.getIdentifier(), message.getIdentifier(), at, at);
     }
 
     @EventHandler

@@ -1,0 +1,17 @@
+package org.strongroom.kernel;
+
+/**
+ * The one database transaction a business operation runs in (DESIGN "The write path"), as application
+ * services see it: commands sent through it run in that transaction, stamped with the operation's caller
+ * (principal, role, channel, request id, business date), and locks taken through it are held until the
+ * transaction ends. Services take the locks of every aggregate they touch before loading any, in sorted
+ * order, so two operations over the same aggregates queue instead of deadlocking.
+ */
+public interface OperationScope {
+
+    /** Sends a command in this operation's transaction and returns its answer. */
+    <R> R send(Object command);
+
+    /** Holds the aggregate's lock until the transaction ends. */
+    void lock(String aggregateId);
+}
