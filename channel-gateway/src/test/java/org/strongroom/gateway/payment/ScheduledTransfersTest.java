@@ -139,8 +139,8 @@ class ScheduledTransfersTest extends NodeTest {
         assertThat(done.getRequestTime()).isEqualTo(scheduled.getRequestTime());
         assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(60, 0));
         assertThat(account(target).getBalance()).isEqualTo(AccountFixtures.eur(40, 0));
-        // Started by the system, on the execution date: its postings belong to that business day.
-        assertThat(metadataOf(id, "TransferRequestedEvent"))
+        // Carried out by the system, on the execution date: its postings belong to that business day.
+        assertThat(metadataOf(id, "TransferExecutedEvent"))
                 .contains("\"role\":\"SYSTEM\"").contains("\"channel\":\"SYSTEM\"")
                 .contains("\"principalId\":\"" + ScheduledTransfers.PRINCIPAL + "\"")
                 .contains("\"businessDate\":\"" + due + "\"");
@@ -153,8 +153,7 @@ class ScheduledTransfersTest extends NodeTest {
 
         // Close of business runs again (after a crash, say): nothing moves twice.
         scheduledTransfers.execute(id, due);
-        assertThat(eventsOf(id)).containsExactly("TransferScheduledEvent", "TransferRequestedEvent",
-                "TransferCompletedEvent");
+        assertThat(eventsOf(id)).containsExactly("TransferScheduledEvent", "TransferExecutedEvent");
         assertThat(scheduledTransfers.dueOn(due)).doesNotContain(id);
         assertThat(account(source).getBalance()).isEqualTo(AccountFixtures.eur(60, 0));
         assertThat(account(target).getBalance()).isEqualTo(AccountFixtures.eur(40, 0));
