@@ -133,10 +133,14 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                     return new Effect<>(TransferFundsResponse.newBuilder().setTransfer(toProto(transfer)).build(),
                             transferId);
                 });
-        // The transfer (the first one, on a retry) runs on: answer once it has ended (or is SCHEDULED),
-        // within the deadline.
-        reply(response, TransferFundsResponse.newBuilder()
-                .setTransfer(awaitEnd(requested.getTransfer().getTransferId(), requested.getTransfer())).build());
+        // Decided in its own transaction (COMPLETED, FAILED or SCHEDULED), and the read-your-writes views,
+        // the transfer view among them, have it. Only a retry naming a transfer an earlier release left
+        // PENDING waits for its process to end it, within the deadline.
+        Transfer answer = requested.getTransfer().getStatus() == org.strongroom.proto.payment.v1.TransferStatus
+                .TRANSFER_STATUS_PENDING
+                ? awaitEnd(requested.getTransfer().getTransferId(), requested.getTransfer())
+                : requested.getTransfer();
+        reply(response, TransferFundsResponse.newBuilder().setTransfer(answer).build());
     }
 
     private Transfer awaitEnd(String transferId, Transfer asRequested) {
