@@ -206,17 +206,8 @@ public class Account {
     @CommandHandler
     TransferLeg handle(DebitForTransferCommand command,
                        @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
-        DomainException refusal = refusalOf(() -> {
-            requireOpen();
-            if (freezeScope != null) {
-                throw frozen("debits");
-            }
-            Money amount = requireAmount(command.amount());
-            requireWithinLimits(amount, command.limits() == null ? DebitLimits.NONE : command.limits(), businessDate);
-            requireWithinLimits(amount, command.roleLimits() == null ? DebitLimits.NONE : command.roleLimits(),
-                    businessDate);
-            requireAvailable(amount);
-        });
+        DomainException refusal = refusalOf(() -> requireTransferDebit(command.amount(), command.limits(),
+                command.roleLimits(), businessDate));
         if (refusal != null) {
             return new TransferLeg(refusal.reason().name(), refusal.getMessage());
         }
@@ -244,6 +235,18 @@ public class Account {
         return details();
     }
 
+    /** Open, debits not frozen, the account's currency, within both limits and the available funds. */
+    private void requireTransferDebit(Money debit, DebitLimits limits, DebitLimits roleLimits, String businessDate) {
+        requireOpen();
+        if (freezeScope != null) {
+            throw frozen("debits");
+        }
+        Money amount = requireAmount(debit);
+        requireWithinLimits(amount, limits == null ? DebitLimits.NONE : limits, businessDate);
+        requireWithinLimits(amount, roleLimits == null ? DebitLimits.NONE : roleLimits, businessDate);
+        requireAvailable(amount);
+    }
+
     /** Open, credits not frozen, the account's currency, and room below the largest balance. */
     private void requireCreditable(Money credit) {
         requireOpen();
@@ -264,17 +267,8 @@ public class Account {
         if (transfers.containsKey(command.transferId())) {
             return details(); // this step was decided before: a redelivery changes nothing
         }
-        DomainException refusal = refusalOf(() -> {
-            requireOpen();
-            if (freezeScope != null) {
-                throw frozen("debits");
-            }
-            Money amount = requireAmount(command.amount());
-            requireWithinLimits(amount, command.limits() == null ? DebitLimits.NONE : command.limits(), businessDate);
-            requireWithinLimits(amount, command.roleLimits() == null ? DebitLimits.NONE : command.roleLimits(),
-                    businessDate);
-            requireAvailable(amount);
-        });
+        DomainException refusal = refusalOf(() -> requireTransferDebit(command.amount(), command.limits(),
+                command.roleLimits(), businessDate));
         if (refusal != null) {
             apply(new TransferStepRefusedEvent(accountId, command.transferId(), TransferStep.RESERVE.name(),
                     command.targetAccountId(), command.amount(), refusal.reason().name(), refusal.getMessage()));

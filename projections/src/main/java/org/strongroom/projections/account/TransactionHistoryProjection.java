@@ -68,20 +68,19 @@ public class TransactionHistoryProjection {
             @MetaDataValue(MetadataKeys.REQUEST_ID) String requestId,
             @MetaDataValue(MetadataKeys.CHANNEL) String channel,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
-        record(event.accountId(), sequence, event.transferId(), Direction.CREDIT, event.amount(), event.balanceAfter(),
-                new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
-                occurredAt);
+        recordTransfer(event.accountId(), sequence, event.transferId(), Direction.CREDIT, event.amount(),
+                event.balanceAfter(), requestId, channel, businessDate, occurredAt);
     }
 
+    /** A one-transaction transfer's debit (TransferDebitedEvent), as the earlier settlement was. */
     @EventHandler
     void on(TransferDebitedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt,
             @MetaDataValue(MetadataKeys.REQUEST_ID) String requestId,
             @MetaDataValue(MetadataKeys.CHANNEL) String channel,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
-        record(event.accountId(), sequence, event.transferId(), Direction.DEBIT, event.amount(), event.balanceAfter(),
-                new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
-                occurredAt);
+        recordTransfer(event.accountId(), sequence, event.transferId(), Direction.DEBIT, event.amount(),
+                event.balanceAfter(), requestId, channel, businessDate, occurredAt);
     }
 
     @EventHandler
@@ -90,8 +89,16 @@ public class TransactionHistoryProjection {
             @MetaDataValue(MetadataKeys.REQUEST_ID) String requestId,
             @MetaDataValue(MetadataKeys.CHANNEL) String channel,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
-        record(event.accountId(), sequence, event.transferId(), Direction.DEBIT, event.amount(), event.balanceAfter(),
-                new Counterparty(CounterpartyType.TRANSFER, event.transferId()), requestId, channel, businessDate,
+        recordTransfer(event.accountId(), sequence, event.transferId(), Direction.DEBIT, event.amount(),
+                event.balanceAfter(), requestId, channel, businessDate, occurredAt);
+    }
+
+    /** A transfer's side on a statement: the counterparty is the transfer, its id the transaction id. */
+    private void recordTransfer(String accountId, long sequence, String transferId, Direction direction, Money amount,
+                                Money balanceAfter, String requestId, String channel, String businessDate,
+                                Instant occurredAt) {
+        record(accountId, sequence, transferId, direction, amount, balanceAfter,
+                new Counterparty(CounterpartyType.TRANSFER, transferId), requestId, channel, businessDate,
                 occurredAt);
     }
 
