@@ -1,6 +1,6 @@
 package org.strongroom.kernel;
 
-/** Canonical channels a call can arrive through (DESIGN.md "Channel model and security"). */
+/** Canonical channels a call can arrive through (docs/architecture.md, "Callers"). */
 public enum Channel {
     ONLINE,
     MOBILE,

@@ -3,8 +3,8 @@ package org.strongroom.kernel;
 import java.util.List;
 
 /**
- * Keys of the metadata every command carries and every event inherits (DESIGN.md "Event sourcing
- * rules"). Values are strings so any consumer can read them without our types.
+ * Keys of the metadata every command carries and every event inherits (docs/architecture.md, "How a
+ * mutating call travels"). Values are strings so any consumer can read them without our types.
  */
 public final class MetadataKeys {
 

@@ -1,7 +1,7 @@
 package org.strongroom.kernel;
 
 /**
- * The one database transaction a business operation runs in (DESIGN "The write path"), as application
+ * The one database transaction a business operation runs in (docs/architecture.md, "Transfers"), as application
  * services see it: commands sent through it run in that transaction, stamped with the operation's caller
  * (principal, role, channel, request id, business date), and locks taken through it are held until the
  * transaction ends. Services take the locks of every aggregate they touch before loading any, in sorted

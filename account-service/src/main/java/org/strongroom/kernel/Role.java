@@ -1,6 +1,6 @@
 package org.strongroom.kernel;
 
-/** Canonical caller roles (DESIGN.md "Channel model and security"). */
+/** Canonical caller roles (docs/architecture.md, "Callers"). */
 public enum Role {
     CUSTOMER,
     TELLER,

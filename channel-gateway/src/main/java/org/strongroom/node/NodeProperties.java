@@ -52,7 +52,7 @@ public class NodeProperties {
     }
 
     /**
-     * Entries with an EXTERNAL_CLEARING counterparty (DESIGN invariant 7: no single person creates money).
+     * Entries with an EXTERNAL_CLEARING counterparty (docs/architecture.md, invariant 7: no single person creates money).
      * The clearing integration's SYSTEM principals post them at once; branch staff posting one by hand make
      * a manual adjustment, which above the threshold waits for a supervisor; nobody else posts them.
      */

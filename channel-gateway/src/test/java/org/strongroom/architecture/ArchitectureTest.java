@@ -8,7 +8,7 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Module boundaries from DESIGN.md, checked on the compiled classes of every module. */
+/** Module boundaries from docs/architecture.md ("Module rules"), checked on the compiled classes of every module. */
 class ArchitectureTest {
 
     private static JavaClasses classes;

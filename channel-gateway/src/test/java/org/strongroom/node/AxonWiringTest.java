@@ -25,8 +25,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.strongroom.projections.api.Projections;
 
 /**
- * Guards against the Boot 4 trap (shared/STACK.md): Axon silently falling back to a no-op transaction
- * manager or in-memory stores. Each assertion fails if that happens.
+ * Guards against the Boot 4 trap (Axon 4.13's auto-configuration names Boot 3 classes that moved): Axon
+ * silently falling back to a no-op transaction manager or in-memory stores. Each assertion fails if that happens.
  */
 class AxonWiringTest extends NodeTest {
 

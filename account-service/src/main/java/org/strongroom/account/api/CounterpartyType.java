@@ -1,6 +1,6 @@
 package org.strongroom.account.api;
 
-/** Where money enters or leaves the bank (DESIGN.md invariant 1). */
+/** Where money enters or leaves the bank (docs/architecture.md, invariant 1). */
 public enum CounterpartyType {
     EXTERNAL_CLEARING,
     /** Cash at a branch counter; the reference is the teller's till id. */

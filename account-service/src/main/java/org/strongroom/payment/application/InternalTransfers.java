@@ -16,7 +16,7 @@ import org.strongroom.payment.api.TransferApi.TransferDetails;
 import org.strongroom.payment.api.TransferApi.TransferOrder;
 
 /**
- * Transfers between two accounts of this bank, each one database transaction (DESIGN "The write path"):
+ * Transfers between two accounts of this bank, each one database transaction (docs/architecture.md, "Transfers"):
  * both accounts' locks in sorted order, the target asked whether it takes the credit, the source debited
  * within the caller's limits and its funds, the target credited, and the transfer recorded COMPLETED, or
  * FAILED with the refusing side's reason and nothing moved. No reservation, no transit state, no process.

@@ -12,7 +12,7 @@ import org.strongroom.node.NodeProperties;
 
 /**
  * Who may post an entry with an EXTERNAL_CLEARING counterparty, and whether it waits for a second
- * person (DESIGN invariant 7). The clearing feed's SYSTEM principals post at once; branch staff posting
+ * person (docs/architecture.md, invariant 7). The clearing feed's SYSTEM principals post at once; branch staff posting
  * one by hand make a manual adjustment that above the currency's threshold waits for a supervisor of
  * the branch who is not the maker; a customer's own payments (debits by customers, their agents and
  * partners) are unchanged; any other SYSTEM principal, and anyone else crediting, is refused.

@@ -15,7 +15,7 @@ import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.FieldViolation;
 
 /**
- * The single place where error statuses are built (DESIGN.md "Errors"): every status carries exactly
+ * The single place where error statuses are built (docs/errors.md): every status carries exactly
  * one {@link ErrorInfo} in domain {@value #DOMAIN} with a reason from the catalogue, and invalid input
  * adds a {@link BadRequest} naming each field.
  */

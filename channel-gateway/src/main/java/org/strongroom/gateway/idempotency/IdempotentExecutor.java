@@ -34,7 +34,7 @@ import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 
 /**
- * Exactly-once effect for mutating RPCs (DESIGN.md invariant 3). The key is (principal, method,
+ * Exactly-once effect for mutating RPCs (docs/architecture.md, invariant 3). The key is (principal, method,
  * request_id). The first outcome is stored: a success in the same transaction as the events it caused,
  * a refusal right after the refused attempt rolled back. A retry with the same key and payload gets the
  * stored outcome, even after a restart; the same key with another payload gets ALREADY_EXISTS.

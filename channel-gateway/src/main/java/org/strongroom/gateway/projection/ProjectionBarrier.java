@@ -14,7 +14,7 @@ import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.kernel.ErrorReason;
 
 /**
- * Read your writes (DESIGN.md invariant 6): after a write commits, waits within the call's deadline
+ * Read your writes (docs/architecture.md, invariant 6): after a write commits, waits within the call's deadline
  * until the read-your-writes projections have handled the event at the write's global index, so the
  * next read by anyone reflects it.
  */

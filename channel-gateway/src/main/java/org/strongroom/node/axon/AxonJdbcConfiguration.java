@@ -34,8 +34,8 @@ import tools.jackson.databind.jsontype.BasicPolymorphicTypeValidator;
 
 /**
  * Axon on PostgreSQL through JDBC, declared by hand: Axon 4.13's own JDBC auto-configuration backs off
- * under Spring Boot 4 (shared/STACK.md), which would leave an in-memory event store or a no-op
- * transaction manager. Every piece joins Spring's transaction, so events, token updates and the
+ * under Spring Boot 4 (its ordering names Boot 3 classes that moved), which would leave an in-memory
+ * event store or a no-op transaction manager. Every piece joins Spring's transaction, so events, token updates and the
  * gateway's idempotency record commit or roll back together.
  */
 @Configuration(proxyBeanMethods = false)

@@ -27,7 +27,7 @@ import org.strongroom.proto.account.v1.ListTransactionsRequest;
 import org.strongroom.proto.account.v1.PlaceHoldRequest;
 import org.strongroom.proto.account.v1.WithdrawFundsRequest;
 
-/** DESIGN.md invariant 2 under concurrency: no account goes below its available limit, whatever the race. */
+/** docs/architecture.md, invariant 2 under concurrency: no account goes below its available limit, whatever the race. */
 class AccountConcurrencyTest extends NodeTest {
 
     private static final int CLIENTS = 100;

@@ -39,7 +39,7 @@ import org.strongroom.proto.admin.v1.ProjectionState;
 import org.strongroom.proto.admin.v1.RebuildProjectionRequest;
 
 /**
- * DESIGN.md invariant 4: projections are a pure function of the events. Damage the rows, rebuild, and
+ * docs/architecture.md, invariant 4: projections are a pure function of the events. Damage the rows, rebuild, and
  * every row is back exactly; rebuild while money moves, and nothing is lost.
  */
 class ProjectionRebuildTest extends NodeTest {
