@@ -158,14 +158,10 @@ final class LoadDriver {
                     return Arrays.copyOf(samples, count);
                 }));
             }
-            List<long[]> all = new ArrayList<>();
-            for (Future<long[]> future : futures) {
-                all.add(future.get());
-            }
+            long[] latencies = OpsSupport.sortedSamples(futures);
             double elapsed = (System.nanoTime() - started) / 1e9;
             pool.shutdown();
 
-            long[] latencies = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
             int anomalies = 0;
             // Transfers still running when answered finish on their own: wait for each to end.
             for (String transferId : List.copyOf(pending)) {

@@ -64,6 +64,15 @@ final class OpsSupport {
                 .setResidentialCountryCode("NL").build();
     }
 
+    /** Every client's latency samples, in nanoseconds, sorted (waits for the clients to finish). */
+    static long[] sortedSamples(java.util.List<java.util.concurrent.Future<long[]>> clients) throws Exception {
+        java.util.List<long[]> all = new java.util.ArrayList<>();
+        for (java.util.concurrent.Future<long[]> client : clients) {
+            all.add(client.get());
+        }
+        return all.stream().flatMapToLong(java.util.Arrays::stream).sorted().toArray();
+    }
+
     /** The latency at {@code percent} of sorted nanosecond samples, in milliseconds (0 without samples). */
     static double percentileMillis(long[] sorted, int percent) {
         if (sorted.length == 0) {

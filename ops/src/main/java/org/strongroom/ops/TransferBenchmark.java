@@ -199,13 +199,9 @@ final class TransferBenchmark {
                 return Arrays.copyOf(samples, count);
             }));
         }
-        List<long[]> all = new ArrayList<>();
-        for (Future<long[]> future : futures) {
-            all.add(future.get());
-        }
+        long[] sorted = OpsSupport.sortedSamples(futures);
         double elapsed = (System.nanoTime() - started) / 1e9;
         pool.shutdown();
-        long[] sorted = all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
         Map<String, Long> counted = new java.util.TreeMap<>();
         outcomes.forEach((name, adder) -> counted.put(name, adder.sum()));
         return new Level(clients, elapsed, sorted.length, counted, sorted);

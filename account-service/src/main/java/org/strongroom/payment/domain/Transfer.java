@@ -163,13 +163,18 @@ public class Transfer {
                 failureReason, failureMessage, requestTime, updateTime, executionDate);
     }
 
+    /** What every transfer's first event says: which transfer, from and to whom, how much, and why. */
+    private void what(String id, String source, String target, Money money, String text) {
+        transferId = id;
+        sourceAccountId = source;
+        targetAccountId = target;
+        amount = money;
+        reference = text;
+    }
+
     @EventSourcingHandler
     void on(TransferScheduledEvent event, @Timestamp Instant occurredAt) {
-        transferId = event.transferId();
-        sourceAccountId = event.sourceAccountId();
-        targetAccountId = event.targetAccountId();
-        amount = event.amount();
-        reference = event.reference();
+        what(event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount(), event.reference());
         limits = event.limits();
         roleLimits = event.roleLimits();
         executionDate = event.executionDate();
@@ -180,11 +185,7 @@ public class Transfer {
 
     @EventSourcingHandler
     void on(TransferRequestedEvent event, @Timestamp Instant occurredAt) {
-        transferId = event.transferId();
-        sourceAccountId = event.sourceAccountId();
-        targetAccountId = event.targetAccountId();
-        amount = event.amount();
-        reference = event.reference();
+        what(event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount(), event.reference());
         limits = event.limits();
         roleLimits = event.roleLimits();
         status = TransferStatus.PENDING;
@@ -196,11 +197,7 @@ public class Transfer {
 
     @EventSourcingHandler
     void on(TransferExecutedEvent event, @Timestamp Instant occurredAt) {
-        transferId = event.transferId();
-        sourceAccountId = event.sourceAccountId();
-        targetAccountId = event.targetAccountId();
-        amount = event.amount();
-        reference = event.reference();
+        what(event.transferId(), event.sourceAccountId(), event.targetAccountId(), event.amount(), event.reference());
         status = event.completed() ? TransferStatus.COMPLETED : TransferStatus.FAILED;
         failureReason = event.failureReason();
         failureMessage = event.failureMessage();
