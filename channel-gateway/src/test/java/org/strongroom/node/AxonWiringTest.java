@@ -98,9 +98,13 @@ class AxonWiringTest extends NodeTest {
     }
 
     @Test
-    void projectionsAreTrackingProcessorsOnTheEventStore() {
+    void readYourWritesViewsAreWrittenInTheWritersTransactionAndReportsTrackTheEventStore() {
         for (String projection : Projections.ALL) {
-            assertThat(processing.eventProcessor(projection)).get().isInstanceOf(TrackingEventProcessor.class);
+            assertThat(processing.eventProcessor(projection)).get().isInstanceOf(
+                    Projections.SAME_TRANSACTION_VIEWS.containsKey(projection)
+                            ? org.axonframework.eventhandling.SubscribingEventProcessor.class
+                            : TrackingEventProcessor.class);
         }
+        assertThat(Projections.SAME_TRANSACTION_VIEWS).doesNotContainKey(Projections.GENERAL_LEDGER);
     }
 }

@@ -49,8 +49,6 @@ class GapSafetyTest extends NodeTest {
     JdbcTemplate jdbc;
     @Autowired
     KafkaConnectionDetails kafka;
-    @Autowired
-    org.strongroom.gateway.command.EventStoreProbe eventStore;
 
     private static final MetaData META = MetaData.with(MetadataKeys.BUSINESS_DATE, "2026-11-23")
             .and(MetadataKeys.CHANNEL, "SYSTEM").and(MetadataKeys.ROLE, "SYSTEM")
@@ -146,35 +144,25 @@ class GapSafetyTest extends NodeTest {
     }
 
     /**
-     * Read-your-writes waits for the caller's own events, not the head: while a transaction is open,
-     * others commit higher indexes that readers handle first; the position the call waits for must still
-     * be its own event's index.
+     * Read your writes by construction: the read-your-writes views are written by the transaction that
+     * appends the events, so they hold the change before it commits (on that transaction's connection)
+     * and lose it with a rollback.
      */
     @Test
-    void aCallWaitsForItsOwnEventsEvenWhenHigherOnesCommittedFirst() throws Exception {
-        String slow = openAccount();
-        String fast = openAccount();
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        try {
-            long[] positions = pool.submit(() -> new TransactionTemplate(transactions).execute(tx -> {
-                long floor = eventStore.head();
-                deposit(slow, "own-slow");
-                try {
-                    // Another transaction commits a higher index while this one is open.
-                    pool.submit(() -> deposit(fast, "own-fast")).get(30, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-                long own = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry "
-                        + "WHERE aggregate_identifier = ?", Long.class, slow);
-                return new long[] {eventStore.appendedHere(floor).orElseThrow(), own, eventStore.head()};
-            })).get(60, TimeUnit.SECONDS);
-            assertThat(positions[2]).as("a higher index committed meanwhile").isGreaterThan(positions[1]);
-            assertThat(positions[0]).as("the position waited for is the call's own event").isEqualTo(positions[1]);
-        } finally {
-            pool.shutdownNow();
-        }
-        assertThat(eventStore.appendedHere(eventStore.head())).as("outside, nothing appended here").isEmpty();
+    void theViewsAreWrittenInTheWritesOwnTransactionAndRollBackWithIt() {
+        String accountId = openAccount();
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            deposit(accountId, "same-tx");
+            assertThat(postings("same-tx")).as("the posting, before the commit").isEqualTo(1);
+            assertThat(jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", BigDecimal.class,
+                    accountId)).isEqualByComparingTo("1.00");
+            tx.setRollbackOnly();
+        });
+        assertThat(postings("same-tx")).as("rolled back with the events").isZero();
+        assertThat(jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", BigDecimal.class,
+                accountId)).isEqualByComparingTo("0");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, accountId)).isEqualTo(1L);
     }
 
     private static boolean isDeposit(PublishedEvents.Record record, String accountId) {

@@ -16,6 +16,7 @@ import org.springframework.stereotype.Service;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionRebuilds;
+import org.strongroom.gateway.projection.ShadowRebuilds;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.projections.api.Projections;
@@ -43,10 +44,13 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
     private final EventStoreProbe eventStore;
     private final IdempotentExecutor idempotent;
     private final ProjectionRebuilds rebuilds;
+    private final ShadowRebuilds shadowRebuilds;
 
     public ProjectionAdminGrpcService(EventProcessingConfiguration processing, TokenStore tokenStore,
                                       TransactionManager transactionManager, EventStoreProbe eventStore,
-                                      IdempotentExecutor idempotent, ProjectionRebuilds rebuilds) {
+                                      IdempotentExecutor idempotent, ProjectionRebuilds rebuilds,
+                                      ShadowRebuilds shadowRebuilds) {
+        this.shadowRebuilds = shadowRebuilds;
         this.processing = processing;
         this.tokenStore = tokenStore;
         this.transactionManager = transactionManager;
@@ -60,7 +64,7 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
         long head = head();
         ListProjectionsResponse.Builder answer = ListProjectionsResponse.newBuilder();
         for (String name : Projections.ALL) {
-            answer.addProjections(describe(name, processor(name), head));
+            answer.addProjections(describe(name, head));
         }
         processing.eventProcessors().keySet().stream()
                 .filter(name -> !Projections.ALL.contains(name))
@@ -79,13 +83,17 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
             throw DomainException.invalidField("name", "must be 1-" + MAX_NAME_LENGTH
                     + " printable ASCII characters, one of " + Projections.ALL);
         }
-        StreamingEventProcessor processor = processor(name);
+        requireProjection(name);
         RebuildProjectionResponse answer = idempotent.execute(
                 ProjectionAdminServiceGrpc.getRebuildProjectionMethod().getFullMethodName(), request,
                 RebuildProjectionResponse.parser(), null, () -> {
-                    rebuild(name, processor);
+                    if (ShadowRebuilds.isSameTransactionView(name)) {
+                        shadowRebuilds.start(name);
+                    } else {
+                        rebuild(name, processor(name));
+                    }
                     return new Effect<>(RebuildProjectionResponse.newBuilder()
-                            .setProjection(describe(name, processor, head())).build(), null);
+                            .setProjection(describe(name, head())).build(), null);
                 });
         response.onNext(answer);
         response.onCompleted();
@@ -115,13 +123,44 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
         processor.start();
     }
 
-    private StreamingEventProcessor processor(String name) {
+    private static void requireProjection(String name) {
         if (!Projections.ALL.contains(name)) {
             throw DomainException.notFound(ErrorReason.PROJECTION_NOT_FOUND, "no projection named " + name,
                     Map.of("name", name));
         }
+    }
+
+    private StreamingEventProcessor processor(String name) {
+        requireProjection(name);
         return processing.eventProcessor(name, StreamingEventProcessor.class)
                 .orElseThrow(() -> new IllegalStateException("projection " + name + " has no streaming processor"));
+    }
+
+    private Projection describe(String name, long head) {
+        return ShadowRebuilds.isSameTransactionView(name) ? describeSameTransaction(name, head)
+                : describe(name, processor(name), head);
+    }
+
+    /**
+     * A same-transaction view is never behind: it is at the head by construction. While a rebuild runs it
+     * is REBUILDING (and serving from the live tables); a rebuild that failed shows FAILING with its error
+     * until the next one succeeds.
+     */
+    private Projection describeSameTransaction(String name, long head) {
+        ShadowRebuilds.Progress progress = shadowRebuilds.progress(name).orElse(null);
+        Throwable failure = progress == null ? null : progress.failure().orElse(null);
+        ProjectionState state = progress != null && progress.running() ? ProjectionState.PROJECTION_STATE_REBUILDING
+                : failure != null ? ProjectionState.PROJECTION_STATE_FAILING
+                : ProjectionState.PROJECTION_STATE_RUNNING;
+        return Projection.newBuilder()
+                .setName(name)
+                .setState(state)
+                .setPosition(head)
+                .setHead(head)
+                .setLag(0)
+                .setSameTransaction(true)
+                .setError(failure == null ? "" : org.strongroom.node.axon.ProcessorFailures.describe(failure))
+                .build();
     }
 
     private Projection describe(String name, StreamingEventProcessor processor, long head) {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -29,7 +28,6 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Deadlines;
 import org.strongroom.gateway.grpc.ErrorStatuses;
-import org.strongroom.gateway.projection.ProjectionBarrier;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 
@@ -48,17 +46,12 @@ public class IdempotentExecutor {
 
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private final ProjectionBarrier barrier;
     private final Clock clock;
-    private final EventStoreProbe eventStore;
 
-    public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-                              ProjectionBarrier barrier, Clock clock, EventStoreProbe eventStore) {
+    public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock) {
         this.jdbc = jdbc;
-        this.eventStore = eventStore;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-        this.barrier = barrier;
         this.clock = clock;
     }
 
@@ -103,13 +96,13 @@ public class IdempotentExecutor {
                 if (aggregateId != null) {
                     lockAggregate(jdbc, aggregateId);
                 }
-                long floor = eventStore.head();
+                // The read-your-writes views are written by the same transaction (subscribing processors),
+                // so once it commits every reader sees the change: nothing to wait for after it.
                 Effect<R> effect = action.get();
-                Long position = positionOf(effect.aggregateId(), floor);
                 // A client that gave up must not learn of a success it cannot see; roll back instead.
                 Deadlines.check("commit");
-                store(key, fingerprint, true, effect.response().toByteArray(), position);
-                return new Outcome<>(effect.response(), null, position);
+                store(key, fingerprint, true, effect.response().toByteArray());
+                return new Outcome<>(effect.response(), null);
             });
         } catch (RuntimeException e) {
             DomainException refusal = refusalIn(e);
@@ -118,7 +111,7 @@ public class IdempotentExecutor {
             }
             outcome = storeRefusal(key, fingerprint, parser, ErrorStatuses.fromDomain(refusal));
         }
-        return outcome.deliver(barrier);
+        return outcome.deliver();
     }
 
     private <R extends Message> Outcome<R> storeRefusal(Key key, byte[] fingerprint, Parser<R> parser,
@@ -129,8 +122,8 @@ public class IdempotentExecutor {
             if (previous != null) {
                 return previous;
             }
-            store(key, fingerprint, false, status.toByteArray(), null);
-            return new Outcome<>(null, status, null);
+            store(key, fingerprint, false, status.toByteArray());
+            return new Outcome<>(null, status);
         });
     }
 
@@ -160,7 +153,7 @@ public class IdempotentExecutor {
 
     private <R extends Message> Outcome<R> previousOutcome(Key key, byte[] fingerprint, Parser<R> parser) {
         List<Outcome<R>> rows = jdbc.query(
-                "SELECT payload_sha256, succeeded, outcome, event_position FROM idempotency_record "
+                "SELECT payload_sha256, succeeded, outcome FROM idempotency_record "
                         + "WHERE principal_id = ? AND method = ? AND request_id = ?",
                 (rs, n) -> {
                     if (!Arrays.equals(rs.getBytes("payload_sha256"), fingerprint)) {
@@ -170,12 +163,10 @@ public class IdempotentExecutor {
                                 Map.of("request_id", key.requestId(), "method", key.method()));
                     }
                     byte[] stored = rs.getBytes("outcome");
-                    long position = rs.getLong("event_position");
-                    Long eventPosition = rs.wasNull() ? null : position;
                     try {
                         return rs.getBoolean("succeeded")
-                                ? new Outcome<R>(parser.parseFrom(stored), null, eventPosition)
-                                : new Outcome<R>(null, com.google.rpc.Status.parseFrom(stored), null);
+                                ? new Outcome<R>(parser.parseFrom(stored), null)
+                                : new Outcome<R>(null, com.google.rpc.Status.parseFrom(stored));
                     } catch (InvalidProtocolBufferException e) {
                         throw new IllegalStateException("unreadable stored outcome for " + key, e);
                     }
@@ -184,26 +175,12 @@ public class IdempotentExecutor {
         return rows.isEmpty() ? null : rows.get(0);
     }
 
-    private void store(Key key, byte[] fingerprint, boolean succeeded, byte[] outcome, Long position) {
+    /** (event_position, which read-your-writes once waited for, is left empty: nothing waits now.) */
+    private void store(Key key, byte[] fingerprint, boolean succeeded, byte[] outcome) {
         jdbc.update("INSERT INTO idempotency_record (principal_id, method, request_id, payload_sha256, succeeded, "
-                        + "outcome, event_position, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                key.principalId(), key.method(), key.requestId(), fingerprint, succeeded, outcome, position,
+                        + "outcome, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                key.principalId(), key.method(), key.requestId(), fingerprint, succeeded, outcome,
                 Timestamp.from(clock.instant()));
-    }
-
-        /**
-     * The position read-your-writes waits for: the highest index of the events this transaction appended
-     * (a call may append to several aggregates: a cash deposit to the account and the till, a loan to the
-     * loan and its account; they commit together, so readers see all or none). Not the head: a higher
-     * index another transaction committed first can be handled while ours is still a gap to the readers,
-     * and waiting for it would answer before our own events are readable. A call that appended nothing
-     * waits for the head it saw.
-     */
-    private Long positionOf(String aggregateId, long floor) {
-        if (aggregateId == null) {
-            return null;
-        }
-        return eventStore.appendedHere(floor).orElseGet(eventStore::head);
     }
 
     private static DomainException refusalIn(Throwable thrown) {
@@ -255,13 +232,10 @@ public class IdempotentExecutor {
     private record Key(String principalId, String method, String requestId) {
     }
 
-    private record Outcome<R extends Message>(R response, com.google.rpc.Status refusal, Long position) {
-        R deliver(ProjectionBarrier barrier) {
+    private record Outcome<R extends Message>(R response, com.google.rpc.Status refusal) {
+        R deliver() {
             if (refusal != null) {
                 throw ErrorStatuses.exception(refusal);
-            }
-            if (position != null) {
-                barrier.await(position);
             }
             return response;
         }

@@ -19,7 +19,6 @@ import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
-import org.strongroom.gateway.projection.ProjectionBarrier;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.security.DebitControls;
 import org.strongroom.gateway.security.ObjectAccess;
@@ -67,7 +66,6 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private final CommandDispatcher commands;
     private final QueryGateway queries;
     private final ProjectionReads reads;
-    private final ProjectionBarrier barrier;
     private final ObjectAccess access;
     private final DebitControls controls;
     private final BusinessDateService businessDate;
@@ -75,7 +73,7 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private final JdbcTemplate jdbc;
 
     public PaymentGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
-                              ProjectionReads reads, ProjectionBarrier barrier, ObjectAccess access,
+                              ProjectionReads reads, ObjectAccess access,
                               DebitControls controls, BusinessDateService businessDate, InternalTransfers transfers,
                               JdbcTemplate jdbc) {
         this.transfers = transfers;
@@ -84,7 +82,6 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         this.commands = commands;
         this.queries = queries;
         this.reads = reads;
-        this.barrier = barrier;
         this.access = access;
         this.controls = controls;
         this.businessDate = businessDate;
@@ -146,9 +143,8 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private Transfer awaitEnd(String transferId, Transfer asRequested) {
         while (Deadlines.remainingNanos() > ANSWER_MARGIN_NANOS) {
             Optional<TransferView> view = find(transferId);
+            // The process's last step wrote the transfer and account views in its own transaction.
             if (view.isPresent() && view.get().transfer().status() != TransferStatus.PENDING) {
-                // Its last event handled by the account views too, so the caller reads the new balances.
-                barrier.await(view.get().lastPosition());
                 return toProto(view.get().transfer());
             }
             LockSupport.parkNanos(POLL_NANOS);

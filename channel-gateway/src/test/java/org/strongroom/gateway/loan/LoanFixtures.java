@@ -38,13 +38,9 @@ final class LoanFixtures {
     private final JdbcTemplate jdbc;
     private final BusinessDateService businessDate;
     private final AccountFixtures accounts;
-    private final org.strongroom.gateway.projection.ProjectionBarrier barrier;
-    private final org.strongroom.gateway.command.EventStoreProbe eventStore;
 
     LoanFixtures(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate,
                  org.springframework.context.ApplicationContext context) {
-        this.barrier = context.getBean(org.strongroom.gateway.projection.ProjectionBarrier.class);
-        this.eventStore = context.getBean(org.strongroom.gateway.command.EventStoreProbe.class);
         this.channel = channel;
         this.jdbc = jdbc;
         this.businessDate = businessDate;
@@ -102,13 +98,7 @@ final class LoanFixtures {
                 .setDeclaredMonthlyIncome(AccountFixtures.eur(4000, 0));
     }
 
-    /** Waits until the read models have every event stored so far (close of business writes in the background). */
-    void awaitProjections() {
-        barrier.await(eventStore.head());
-    }
-
     BigDecimal balance(String accountId) {
-        awaitProjections();
         var money = AccountServiceGrpc.newBlockingStub(channel)
                 .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(AccountFixtures.teller()))
                 .withDeadlineAfter(30, TimeUnit.SECONDS)

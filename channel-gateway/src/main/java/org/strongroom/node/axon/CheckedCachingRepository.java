@@ -1,0 +1,77 @@
+package org.strongroom.node.axon;
+
+import java.util.Objects;
+import org.axonframework.common.caching.Cache;
+import org.axonframework.eventsourcing.CachingEventSourcingRepository;
+import org.axonframework.eventsourcing.EventSourcedAggregate;
+import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+
+/**
+ * Axon's caching event-sourcing repository, made correct for this project's transactions
+ * (docs/architecture.md, "The write path"):
+ * <ul>
+ *   <li>Axon evicts an aggregate when its unit of work rolls back, but a unit of work commits inside a
+ *       database transaction that may still roll back after it (a later command of the same operation, the
+ *       idempotency record, the deadline check). Every aggregate loaded or saved is therefore also evicted
+ *       when the database transaction ends in anything but a commit.</li>
+ *   <li>On a cache hit the cached version is compared with the highest sequence number stored for the
+ *       aggregate, as this transaction sees it (callers hold the aggregate's advisory lock, so it cannot
+ *       move meanwhile). A difference (another node's write, or a cached state a transaction still open
+ *       has not committed) evicts the entry and loads the aggregate from its events.</li>
+ * </ul>
+ */
+public final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T> {
+
+    private final Cache cache;
+    private final JdbcTemplate jdbc;
+
+    public CheckedCachingRepository(EventSourcingRepository.Builder<T> builder, Cache cache, JdbcTemplate jdbc) {
+        super(builder.cache(cache));
+        this.cache = cache;
+        this.jdbc = jdbc;
+    }
+
+    /** The cache itself: its size for operators, and tests that stand in for another node. */
+    public Cache cache() {
+        return cache;
+    }
+
+    @Override
+    protected EventSourcedAggregate<T> doLoadWithLock(String aggregateIdentifier, Long expectedVersion) {
+        boolean hit = cache.containsKey(aggregateIdentifier);
+        EventSourcedAggregate<T> aggregate = super.doLoadWithLock(aggregateIdentifier, expectedVersion);
+        evictUnlessCommitted(aggregateIdentifier);
+        if (hit && !Objects.equals(aggregate.version(), storedVersion(aggregateIdentifier))) {
+            cache.remove(aggregateIdentifier);
+            aggregate = super.doLoadWithLock(aggregateIdentifier, expectedVersion);
+        }
+        return aggregate;
+    }
+
+    @Override
+    protected void doSaveWithLock(EventSourcedAggregate<T> aggregate) {
+        super.doSaveWithLock(aggregate);
+        evictUnlessCommitted(aggregate.identifierAsString());
+    }
+
+    private Long storedVersion(String aggregateIdentifier) {
+        return jdbc.queryForObject("SELECT max(sequence_number) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, aggregateIdentifier);
+    }
+
+    private void evictUnlessCommitted(String aggregateIdentifier) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCompletion(int status) {
+                    if (status != STATUS_COMMITTED) {
+                        cache.remove(aggregateIdentifier);
+                    }
+                }
+            });
+        }
+    }
+}

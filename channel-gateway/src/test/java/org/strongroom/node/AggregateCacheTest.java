@@ -1,0 +1,114 @@
+package org.strongroom.node;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Currency;
+import java.util.UUID;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.modelling.command.Repository;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
+import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
+import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
+import org.strongroom.account.api.AccountProduct;
+import org.strongroom.account.api.Counterparty;
+import org.strongroom.account.api.CounterpartyType;
+import org.strongroom.account.domain.Account;
+import org.strongroom.kernel.DomainException;
+import org.strongroom.kernel.MetadataKeys;
+import org.strongroom.kernel.Money;
+import org.strongroom.node.axon.CheckedCachingRepository;
+
+/**
+ * Aggregates are cached, and the cache never decides on state the database does not hold: a transaction
+ * that rolls back after its command's unit of work committed leaves nothing cached, and a change another
+ * node committed behind the cache's back is seen on the next load.
+ */
+class AggregateCacheTest extends NodeTest {
+
+    private static final MetaData META = MetaData.with(MetadataKeys.BUSINESS_DATE, "2026-11-23")
+            .and(MetadataKeys.CHANNEL, "SYSTEM").and(MetadataKeys.ROLE, "SYSTEM")
+            .and(MetadataKeys.PRINCIPAL_ID, "cache-test").and(MetadataKeys.REQUEST_ID, "cache");
+    private static final Counterparty CLEARING = new Counterparty(CounterpartyType.EXTERNAL_CLEARING, "cache");
+
+    @Autowired
+    CommandGateway commands;
+    @Autowired
+    PlatformTransactionManager transactions;
+    @Autowired
+    JdbcTemplate jdbc;
+    @Autowired
+    Repository<Account> accounts;
+
+    private static Money eur(String amount) {
+        return new Money(new BigDecimal(amount), Currency.getInstance("EUR"));
+    }
+
+    private void send(Object command) {
+        commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(META));
+    }
+
+    private String fundedAccount(String amount) {
+        String accountId = UUID.randomUUID().toString();
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            send(new OpenAccountCommand(accountId, UUID.randomUUID().toString(), LocalDate.of(1980, 1, 1),
+                    AccountProduct.CURRENT, "EUR", null));
+            send(new DepositFundsCommand(accountId, UUID.randomUUID().toString(), eur(amount), CLEARING));
+        });
+        return accountId;
+    }
+
+    private void withdraw(String accountId, String amount) {
+        new TransactionTemplate(transactions).executeWithoutResult(tx ->
+                send(new WithdrawFundsCommand(accountId, UUID.randomUUID().toString(), eur(amount), CLEARING)));
+    }
+
+    @Test
+    void theRepositoriesCacheAggregates() {
+        assertThat(accounts).isInstanceOf(CheckedCachingRepository.class);
+    }
+
+    @Test
+    void aTransactionRolledBackAfterItsFirstAppendLeavesTheNextCommandDecidingOnCommittedState() {
+        String accountId = fundedAccount("100.00");
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            // The withdrawal's unit of work commits (the cached account now holds 0.00), then the
+            // database transaction it ran in rolls back.
+            send(new WithdrawFundsCommand(accountId, "rolled-back", eur("100.00"), CLEARING));
+            tx.setRollbackOnly();
+        });
+        // Decided on the committed 100.00, not on the 0.00 the rolled-back transaction left in memory.
+        withdraw(accountId, "100.00");
+        assertThatThrownBy(() -> withdraw(accountId, "0.01")).isInstanceOf(DomainException.class)
+                .hasMessageContaining("exceeds the available funds");
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ?",
+                Long.class, accountId)).isEqualTo(3L);
+    }
+
+    @Test
+    void aCachedVersionBehindTheStoreIsReloadedNotAppendedOnto() {
+        String accountId = fundedAccount("100.00");
+        withdraw(accountId, "1.00");
+        org.axonframework.common.caching.Cache cache = ((CheckedCachingRepository<Account>) accounts).cache();
+        Object stale = cache.get(accountId);
+        assertThat(stale).as("cached after its last command").isNotNull();
+        withdraw(accountId, "2.00");
+        // As if another node had appended the last withdrawal: this node's cache still holds the version
+        // before it. Appending onto that version would collide with the stored sequence number.
+        cache.put(accountId, stale);
+        withdraw(accountId, "3.00");
+        assertThat(jdbc.queryForList("SELECT sequence_number FROM domain_event_entry WHERE aggregate_identifier = ? "
+                + "ORDER BY sequence_number", Long.class, accountId)).containsExactly(0L, 1L, 2L, 3L, 4L);
+        assertThat(jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", BigDecimal.class,
+                accountId)).isEqualByComparingTo("94.00");
+    }
+}
