@@ -103,6 +103,12 @@ final class TransferBenchmark {
                 levels.add(level);
                 print("strongroom transfers", level);
             }
+            ClientInterceptor operator = OpsSupport.bearer(TokenCommand.issue(key, Instant.now(), Duration.ofHours(1),
+                    "bench-operator", "OPERATOR", "SYSTEM", Map.of(), "strongroom", "strongroom"));
+            double catchUp = secondsToZeroLag(channel, operator);
+            System.out.printf(catchUp < 0 ? "bench: the ledger and processes still lag after %.0f s%n"
+                    : "bench: the ledger and processes back to zero lag %.1f s after the last transfer%n",
+                    Math.abs(catchUp));
             anomalies = check(channel, teller, payments, accounts, pending);
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
@@ -116,6 +122,29 @@ final class TransferBenchmark {
         }
         System.out.printf("bench: anomalies=%d%n", anomalies);
         return anomalies == 0 ? 0 : 1;
+    }
+
+    /**
+     * Seconds until every projection and process (the ledger, the Kafka publisher, the transfer process) has
+     * handled every event stored, polled every 50 ms; negative (minus the time waited) after two minutes.
+     */
+    private static double secondsToZeroLag(ManagedChannel channel, ClientInterceptor operator)
+            throws InterruptedException {
+        var admin = org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc.newBlockingStub(channel)
+                .withInterceptors(operator);
+        long start = System.nanoTime();
+        long giveUp = start + TimeUnit.MINUTES.toNanos(2);
+        while (System.nanoTime() < giveUp) {
+            var listed = admin.withDeadlineAfter(10, TimeUnit.SECONDS).listProjections(
+                    org.strongroom.proto.admin.v1.ListProjectionsRequest.getDefaultInstance());
+            boolean caughtUp = java.util.stream.Stream.concat(listed.getProjectionsList().stream(),
+                    listed.getProcessesList().stream()).allMatch(p -> p.getLag() == 0);
+            if (caughtUp) {
+                return (System.nanoTime() - start) / 1e9;
+            }
+            Thread.sleep(50);
+        }
+        return -(System.nanoTime() - start) / 1e9;
     }
 
     // ---- the node ----------------------------------------------------------------------------------

@@ -25,4 +25,18 @@ public class EventStoreProbe {
                 + "WHERE aggregate_identifier = ? AND sequence_number = 0 AND type = ?)", Boolean.class,
                 aggregateId, type));
     }
+
+    /** Which of these aggregates of this type exist: one indexed look-up for all of them. */
+    public java.util.Set<String> existing(String type, String... aggregateIds) {
+        return new java.util.HashSet<>(jdbc.queryForList("SELECT aggregate_identifier FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ANY (?) AND sequence_number = 0 AND type = ?", String.class,
+                aggregateIds, type));
+    }
+
+    /** Whether the aggregate has an event of this payload type (a class's full name, as Axon stores it). */
+    public boolean hasEvent(String aggregateId, Class<?> payloadType) {
+        return Boolean.TRUE.equals(jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ? AND payload_type = ?)", Boolean.class, aggregateId,
+                payloadType.getName()));
+    }
 }

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Deadlines;
@@ -50,8 +49,9 @@ public class IdempotentExecutor {
 
     public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock) {
         this.jdbc = jdbc;
+        // PostgreSQL's default, READ COMMITTED: not set explicitly, which would cost a round trip per call
+        // (the driver asks the connection for its level first).
         this.transactions = new TransactionTemplate(transactionManager);
-        this.transactions.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
         this.clock = clock;
     }
 

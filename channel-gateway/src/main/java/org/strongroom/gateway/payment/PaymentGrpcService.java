@@ -72,10 +72,13 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
     private final InternalTransfers transfers;
     private final JdbcTemplate jdbc;
 
+    private final org.strongroom.gateway.command.EventStoreProbe eventStore;
+
     public PaymentGrpcService(IdempotentExecutor idempotent, CommandDispatcher commands, QueryGateway queries,
                               ProjectionReads reads, ObjectAccess access,
                               DebitControls controls, BusinessDateService businessDate, InternalTransfers transfers,
-                              JdbcTemplate jdbc) {
+                              JdbcTemplate jdbc, org.strongroom.gateway.command.EventStoreProbe eventStore) {
+        this.eventStore = eventStore;
         this.transfers = transfers;
         this.jdbc = jdbc;
         this.idempotent = idempotent;
@@ -106,11 +109,15 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
             violations.add("target_account_id", "must be another account than the source");
         }
         violations.throwIfAny();
-        // Both accounts must exist before anything is recorded (any account of the bank may receive).
-        access.findAccount(source).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
-                "no such account", Map.of("source_account_id", source)));
-        access.findAccount(target).orElseThrow(() -> DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND,
-                "no such account", Map.of("target_account_id", target)));
+        // Both accounts must exist before anything is recorded (any account of the bank may receive): one
+        // look-up in the event store, outside any transaction.
+        java.util.Set<String> existing = eventStore.existing("Account", source, target);
+        for (String[] account : new String[][] {{"source_account_id", source}, {"target_account_id", target}}) {
+            if (!existing.contains(account[1])) {
+                throw DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account",
+                        Map.of(account[0], account[1]));
+            }
+        }
         String transferId = UUID.randomUUID().toString();
         LocalDate dated = executionDate;
         TransferFundsResponse requested = idempotent.execute(PaymentServiceGrpc.getTransferFundsMethod()

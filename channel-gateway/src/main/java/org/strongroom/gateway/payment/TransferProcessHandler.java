@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Component;
 import org.strongroom.account.api.AccountEvents.TransferCreditedEvent;
+import org.strongroom.payment.api.TransferApi.TransferExecutedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitReservedEvent;
 import org.strongroom.account.api.AccountEvents.TransferDebitSettledEvent;
 import org.strongroom.account.api.AccountEvents.TransferReservationReleasedEvent;
@@ -56,7 +57,11 @@ public class TransferProcessHandler {
 
     @EventHandler
     void on(TransferCreditedEvent event) {
-        step(event);
+        // A transfer carried out in one transaction was credited beside its debit: nothing to settle, and
+        // no reason to queue for the source account's lock behind the calls that use it.
+        if (!eventStore.hasEvent(event.transferId(), TransferExecutedEvent.class)) {
+            step(event);
+        }
     }
 
     @EventHandler

@@ -1,6 +1,8 @@
 package org.strongroom.node.axon;
 
+import java.util.HashSet;
 import java.util.Objects;
+import java.util.Set;
 import org.axonframework.common.caching.Cache;
 import org.axonframework.eventsourcing.CachingEventSourcingRepository;
 import org.axonframework.eventsourcing.EventSourcedAggregate;
@@ -41,12 +43,17 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
 
     @Override
     protected EventSourcedAggregate<T> doLoadWithLock(String aggregateIdentifier, Long expectedVersion) {
+        Set<String> touched = touchedInThisTransaction();
         boolean hit = cache.containsKey(aggregateIdentifier);
         EventSourcedAggregate<T> aggregate = super.doLoadWithLock(aggregateIdentifier, expectedVersion);
-        evictUnlessCommitted(aggregateIdentifier);
-        if (hit && !Objects.equals(aggregate.version(), storedVersion(aggregateIdentifier))) {
+        // Checked once per transaction: after that the cached state is this transaction's own.
+        boolean checked = touched != null && touched.contains(aggregateIdentifier);
+        if (hit && !checked && !Objects.equals(aggregate.version(), storedVersion(aggregateIdentifier))) {
             cache.remove(aggregateIdentifier);
             aggregate = super.doLoadWithLock(aggregateIdentifier, expectedVersion);
+        }
+        if (touched != null) {
+            touched.add(aggregateIdentifier);
         }
         return aggregate;
     }
@@ -54,7 +61,10 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
     @Override
     protected void doSaveWithLock(EventSourcedAggregate<T> aggregate) {
         super.doSaveWithLock(aggregate);
-        evictUnlessCommitted(aggregate.identifierAsString());
+        Set<String> touched = touchedInThisTransaction();
+        if (touched != null) {
+            touched.add(aggregate.identifierAsString());
+        }
     }
 
     private Long storedVersion(String aggregateIdentifier) {
@@ -62,16 +72,40 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
                 Long.class, aggregateIdentifier);
     }
 
-    private void evictUnlessCommitted(String aggregateIdentifier) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+    /**
+     * The aggregates of this type the current database transaction loaded or saved, evicted together if it
+     * ends in anything but a commit; null outside a transaction (Axon's unit-of-work eviction then suffices).
+     */
+    @SuppressWarnings("unchecked")
+    private Set<String> touchedInThisTransaction() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            return null;
+        }
+        Set<String> touched = (Set<String>) TransactionSynchronizationManager.getResource(this);
+        if (touched == null) {
+            Set<String> fresh = new HashSet<>();
+            TransactionSynchronizationManager.bindResource(this, fresh);
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
+                public void suspend() {
+                    TransactionSynchronizationManager.unbindResource(CheckedCachingRepository.this);
+                }
+
+                @Override
+                public void resume() {
+                    TransactionSynchronizationManager.bindResource(CheckedCachingRepository.this, fresh);
+                }
+
+                @Override
                 public void afterCompletion(int status) {
+                    TransactionSynchronizationManager.unbindResourceIfPossible(CheckedCachingRepository.this);
                     if (status != STATUS_COMMITTED) {
-                        cache.remove(aggregateIdentifier);
+                        fresh.forEach(cache::remove);
                     }
                 }
             });
+            touched = fresh;
         }
+        return touched;
     }
 }

@@ -92,10 +92,11 @@ public class AccountViewProjection {
         setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
     }
 
+    /** The balance after a movement, and the sequence it was applied at, in one statement. */
     private void setBalance(String accountId, Money balance, long sequence, Instant occurredAt) {
-        if (advance(accountId, sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET balance = ? WHERE account_id = ?", balance.amount(), accountId);
-        }
+        jdbc.update("UPDATE account_view SET balance = ?, last_sequence = ?, update_time = ? "
+                        + "WHERE account_id = ? AND last_sequence < ?",
+                balance.amount(), sequence, Timestamp.from(occurredAt), accountId, sequence);
     }
 
     @EventHandler

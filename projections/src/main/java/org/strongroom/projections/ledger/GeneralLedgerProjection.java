@@ -228,22 +228,27 @@ public class GeneralLedgerProjection {
             return;
         }
         String type = message.getPayloadType().getSimpleName();
-        int inserted = jdbc.update("INSERT INTO journal_entry (entry_position, event_id, event_type, subject_id, "
-                        + "description, business_date, create_time) SELECT e.global_index, ?, ?, ?, ?, ?, ? "
-                        + "FROM domain_event_entry e WHERE e.event_identifier = ? ON CONFLICT (entry_position) DO NOTHING",
+        // The entry takes its event's global index; RETURNING hands it to the lines (none if the entry was
+        // recorded before: a redelivery changes nothing).
+        List<Long> entry = jdbc.queryForList("INSERT INTO journal_entry (entry_position, event_id, event_type, "
+                        + "subject_id, description, business_date, create_time) SELECT e.global_index, ?, ?, ?, ?, ?, ? "
+                        + "FROM domain_event_entry e WHERE e.event_identifier = ? ON CONFLICT (entry_position) DO NOTHING "
+                        + "RETURNING entry_position", Long.class,
                 message.getIdentifier(), type, subjectId, description,
                 businessDate == null ? null : LocalDate.parse(businessDate), Timestamp.from(message.getTimestamp()),
                 message.getIdentifier());
-        if (inserted == 0) {
+        if (entry.isEmpty()) {
             return;
         }
+        long position = entry.get(0);
+        List<Object[]> rows = new ArrayList<>(posted.size());
         int number = 0;
         for (Line line : posted) {
-            jdbc.update("INSERT INTO journal_line (entry_position, line_number, ledger_account, direction, amount, "
-                            + "currency_code) SELECT entry_position, ?, ?, ?, ?, ? FROM journal_entry WHERE event_id = ?",
-                    ++number, line.ledgerAccount(), line.direction(), line.amount().amount(),
-                    line.amount().currency().getCurrencyCode(), message.getIdentifier());
+            rows.add(new Object[] {position, ++number, line.ledgerAccount(), line.direction(), line.amount().amount(),
+                    line.amount().currency().getCurrencyCode()});
         }
+        jdbc.batchUpdate("INSERT INTO journal_line (entry_position, line_number, ledger_account, direction, amount, "
+                + "currency_code) VALUES (?, ?, ?, ?, ?, ?)", rows);
     }
 
     @ResetHandler
