@@ -14,4 +14,12 @@ public interface OperationScope {
 
     /** Holds the aggregate's lock until the transaction ends. */
     void lock(String aggregateId);
+
+    /**
+     * Holds the locks of these aggregates, taken in the order given (callers sort them), until the
+     * transaction ends; the scope may take them in one round trip.
+     */
+    default void lockAll(java.util.List<String> aggregateIds) {
+        aggregateIds.forEach(this::lock);
+    }
 }

@@ -4,28 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.util.Currency;
 import java.util.UUID;
-import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.Repository;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
-import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
 import org.strongroom.account.api.AccountCommands.WithdrawFundsCommand;
-import org.strongroom.account.api.AccountProduct;
-import org.strongroom.account.api.Counterparty;
-import org.strongroom.account.api.CounterpartyType;
 import org.strongroom.account.domain.Account;
 import org.strongroom.kernel.DomainException;
-import org.strongroom.kernel.MetadataKeys;
-import org.strongroom.kernel.Money;
 import org.strongroom.node.axon.CheckedCachingRepository;
 
 /**
@@ -34,11 +23,6 @@ import org.strongroom.node.axon.CheckedCachingRepository;
  * node committed behind the cache's back is seen on the next load.
  */
 class AggregateCacheTest extends NodeTest {
-
-    private static final MetaData META = MetaData.with(MetadataKeys.BUSINESS_DATE, "2026-11-23")
-            .and(MetadataKeys.CHANNEL, "SYSTEM").and(MetadataKeys.ROLE, "SYSTEM")
-            .and(MetadataKeys.PRINCIPAL_ID, "cache-test").and(MetadataKeys.REQUEST_ID, "cache");
-    private static final Counterparty CLEARING = new Counterparty(CounterpartyType.EXTERNAL_CLEARING, "cache");
 
     @Autowired
     CommandGateway commands;
@@ -49,27 +33,21 @@ class AggregateCacheTest extends NodeTest {
     @Autowired
     Repository<Account> accounts;
 
-    private static Money eur(String amount) {
-        return new Money(new BigDecimal(amount), Currency.getInstance("EUR"));
-    }
-
-    private void send(Object command) {
-        commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(META));
+    private SystemCommands system() {
+        return new SystemCommands(commands, "cache-test");
     }
 
     private String fundedAccount(String amount) {
-        String accountId = UUID.randomUUID().toString();
-        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
-            send(new OpenAccountCommand(accountId, UUID.randomUUID().toString(), LocalDate.of(1980, 1, 1),
-                    AccountProduct.CURRENT, "EUR", null));
-            send(new DepositFundsCommand(accountId, UUID.randomUUID().toString(), eur(amount), CLEARING));
+        return new TransactionTemplate(transactions).execute(tx -> {
+            String accountId = system().openAccount();
+            system().deposit(accountId, UUID.randomUUID().toString(), amount);
+            return accountId;
         });
-        return accountId;
     }
 
     private void withdraw(String accountId, String amount) {
-        new TransactionTemplate(transactions).executeWithoutResult(tx ->
-                send(new WithdrawFundsCommand(accountId, UUID.randomUUID().toString(), eur(amount), CLEARING)));
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> system().send(new WithdrawFundsCommand(
+                accountId, UUID.randomUUID().toString(), SystemCommands.eur(amount), system().clearing())));
     }
 
     @Test
@@ -83,7 +61,8 @@ class AggregateCacheTest extends NodeTest {
         new TransactionTemplate(transactions).executeWithoutResult(tx -> {
             // The withdrawal's unit of work commits (the cached account now holds 0.00), then the
             // database transaction it ran in rolls back.
-            send(new WithdrawFundsCommand(accountId, "rolled-back", eur("100.00"), CLEARING));
+            system().send(new WithdrawFundsCommand(accountId, "rolled-back", SystemCommands.eur("100.00"),
+                    system().clearing()));
             tx.setRollbackOnly();
         });
         // Decided on the committed 100.00, not on the 0.00 the rolled-back transaction left in memory.

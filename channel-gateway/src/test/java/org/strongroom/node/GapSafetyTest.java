@@ -5,32 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Currency;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
-import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
-import org.strongroom.account.api.AccountProduct;
-import org.strongroom.account.api.Counterparty;
-import org.strongroom.account.api.CounterpartyType;
-import org.strongroom.kernel.MetadataKeys;
-import org.strongroom.kernel.Money;
 import org.strongroom.node.events.PublishedEvents;
 
 /**
@@ -50,22 +38,12 @@ class GapSafetyTest extends NodeTest {
     @Autowired
     KafkaConnectionDetails kafka;
 
-    private static final MetaData META = MetaData.with(MetadataKeys.BUSINESS_DATE, "2026-11-23")
-            .and(MetadataKeys.CHANNEL, "SYSTEM").and(MetadataKeys.ROLE, "SYSTEM")
-            .and(MetadataKeys.PRINCIPAL_ID, "gap-test").and(MetadataKeys.REQUEST_ID, "gap");
-    private static final Counterparty CLEARING = new Counterparty(CounterpartyType.EXTERNAL_CLEARING, "gap");
-
     private String openAccount() {
-        String accountId = UUID.randomUUID().toString();
-        commands.sendAndWait(GenericCommandMessage.asCommandMessage(new OpenAccountCommand(accountId,
-                UUID.randomUUID().toString(), LocalDate.of(1980, 1, 1), AccountProduct.CURRENT, "EUR", null))
-                .andMetaData(META));
-        return accountId;
+        return new SystemCommands(commands, "gap-test").openAccount();
     }
 
     private void deposit(String accountId, String transactionId) {
-        commands.sendAndWait(GenericCommandMessage.asCommandMessage(new DepositFundsCommand(accountId, transactionId,
-                new Money(new BigDecimal("1.00"), Currency.getInstance("EUR")), CLEARING)).andMetaData(META));
+        new SystemCommands(commands, "gap-test").deposit(accountId, transactionId, "1.00");
     }
 
     /** Deposits inside a transaction that stays open until released, then commits (or rolls back). */

@@ -3,31 +3,19 @@ package org.strongroom.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
-import java.time.LocalDate;
-import java.util.Currency;
 import java.util.List;
-import java.util.UUID;
-import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
 import org.axonframework.eventhandling.GenericDomainEventMessage;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
-import org.axonframework.messaging.MetaData;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.strongroom.account.api.AccountCommands.DepositFundsCommand;
-import org.strongroom.account.api.AccountCommands.OpenAccountCommand;
 import org.strongroom.account.api.AccountEvents.FundsDepositedEvent;
-import org.strongroom.account.api.AccountProduct;
-import org.strongroom.account.api.Counterparty;
-import org.strongroom.account.api.CounterpartyType;
 import org.strongroom.gateway.projection.ViewCatchUp;
-import org.strongroom.kernel.MetadataKeys;
-import org.strongroom.kernel.Money;
 
 /**
  * Upgrade: a data directory from a release whose views were tracking processors, stopped while the
@@ -35,11 +23,6 @@ import org.strongroom.kernel.Money;
  * missed, once, and events they had already applied change nothing.
  */
 class ViewCatchUpTest extends NodeTest {
-
-    private static final MetaData META = MetaData.with(MetadataKeys.BUSINESS_DATE, "2026-11-23")
-            .and(MetadataKeys.CHANNEL, "SYSTEM").and(MetadataKeys.ROLE, "SYSTEM")
-            .and(MetadataKeys.PRINCIPAL_ID, "upgrade-test").and(MetadataKeys.REQUEST_ID, "upgrade");
-    private static final Counterparty CLEARING = new Counterparty(CounterpartyType.EXTERNAL_CLEARING, "upgrade");
 
     @Autowired
     CommandGateway commands;
@@ -54,26 +37,21 @@ class ViewCatchUpTest extends NodeTest {
     @Autowired
     ViewCatchUp catchUp;
 
-    private static Money eur(String amount) {
-        return new Money(new BigDecimal(amount), Currency.getInstance("EUR"));
-    }
-
     @Test
     void viewsBehindWhenTheEarlierReleaseStoppedCatchUpOnceOnStart() {
-        String accountId = UUID.randomUUID().toString();
-        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new OpenAccountCommand(accountId,
-                    UUID.randomUUID().toString(), LocalDate.of(1980, 1, 1), AccountProduct.CURRENT, "EUR", null))
-                    .andMetaData(META));
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new DepositFundsCommand(accountId, "before",
-                    eur("100.00"), CLEARING)).andMetaData(META));
+        SystemCommands system = new SystemCommands(commands, "upgrade-test");
+        String accountId = new TransactionTemplate(transactions).execute(tx -> {
+            String opened = system.openAccount();
+            system.deposit(opened, "before", "100.00");
+            return opened;
         });
         long applied = jdbc.queryForObject("SELECT max(global_index) FROM domain_event_entry", Long.class);
         // What the earlier release stored last, before its account views had handled it: the event is in
         // the store, no view has seen it.
         new TransactionTemplate(transactions).executeWithoutResult(tx -> storage.appendEvents(
                 new GenericDomainEventMessage<>("Account", accountId, 2, new FundsDepositedEvent(accountId, "missed",
-                        eur("50.00"), CLEARING, eur("150.00")), META)));
+                        SystemCommands.eur("50.00"), system.clearing(), SystemCommands.eur("150.00")),
+                        system.metadata())));
         // Its tracking tokens: both segments of the account views at the deposit before.
         new TransactionTemplate(transactions).executeWithoutResult(tx -> {
             for (String view : List.of("account-view", "account-transactions")) {

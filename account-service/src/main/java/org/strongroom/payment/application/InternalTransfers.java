@@ -50,7 +50,7 @@ public final class InternalTransfers {
     }
 
     private static void lockAccounts(TransferOrder order, OperationScope scope) {
-        Stream.of(order.sourceAccountId(), order.targetAccountId()).sorted().forEach(scope::lock);
+        scope.lockAll(Stream.of(order.sourceAccountId(), order.targetAccountId()).sorted().toList());
     }
 
     /** Both sides decide before anything is written; a refusal records the transfer FAILED and moves nothing. */

@@ -14,6 +14,7 @@ import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.OperationScope;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.node.time.BusinessDateService;
 
@@ -94,6 +95,13 @@ public class CommandDispatcher {
             @Override
             public void lock(String aggregateId) {
                 IdempotentExecutor.lockAggregate(jdbc, aggregateId);
+            }
+
+            /** One statement: the view writers' lock (the operation will write views) and the aggregates'. */
+            @Override
+            public void lockAll(java.util.List<String> aggregateIds) {
+                ViewWriters.holdSharedWith(jdbc, aggregateIds.stream().map(IdempotentExecutor::aggregateLockId)
+                        .toList());
             }
         };
     }

@@ -138,7 +138,12 @@ public class IdempotentExecutor {
      * gateway's calls, the transfer process) queues per aggregate instead of racing to the event store.
      */
     public static void lockAggregate(JdbcTemplate jdbc, String aggregateId) {
-        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", lockId("aggregate", aggregateId));
+        jdbc.queryForList("SELECT pg_advisory_xact_lock(?)", aggregateLockId(aggregateId));
+    }
+
+    /** The advisory lock key of an aggregate, for callers that take several locks in one statement. */
+    public static long aggregateLockId(String aggregateId) {
+        return lockId("aggregate", aggregateId);
     }
 
     private static long lockId(String... parts) {

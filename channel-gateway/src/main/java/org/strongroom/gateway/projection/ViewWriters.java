@@ -34,6 +34,20 @@ public final class ViewWriters implements MessageHandlerInterceptor<EventMessage
         this.jdbc = jdbc;
     }
 
+    /**
+     * Takes the shared view writers' lock and then these advisory locks (PostgreSQL evaluates a select
+     * list from left to right) in one statement, for an operation that knows it will write views.
+     */
+    public static void holdSharedWith(JdbcTemplate jdbc, java.util.List<Long> exclusiveLocks) {
+        boolean held = TransactionSynchronizationManager.getSynchronizations().contains(HELD);
+        StringBuilder sql = new StringBuilder(held ? "SELECT 1" : "SELECT pg_advisory_xact_lock_shared(21330, 1)");
+        exclusiveLocks.forEach(key -> sql.append(", pg_advisory_xact_lock(?)"));
+        jdbc.queryForList(sql.toString(), exclusiveLocks.toArray());
+        if (!held) {
+            TransactionSynchronizationManager.registerSynchronization(HELD);
+        }
+    }
+
     @Override
     public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
         if (!TransactionSynchronizationManager.isActualTransactionActive()) {
