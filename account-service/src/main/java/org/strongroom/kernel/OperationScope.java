@@ -22,4 +22,13 @@ public interface OperationScope {
     default void lockAll(java.util.List<String> aggregateIds) {
         aggregateIds.forEach(this::lock);
     }
+
+    /**
+     * Runs the operation as one unit of work: the events of all its commands are appended, and the
+     * views they change written, together when it returns, and an aggregate two of its commands address
+     * is loaded once. Without such support, it simply runs.
+     */
+    default <R> R unitOfWork(java.util.function.Supplier<R> operation) {
+        return operation.get();
+    }
 }

@@ -25,9 +25,11 @@ public final class InternalTransfers {
 
     /** Carries out a transfer now, in the scope's transaction. */
     public TransferDetails transfer(TransferOrder order, OperationScope scope) {
-        lockAccounts(order, scope);
-        return carryOut(order, scope, leg -> scope.send(new BookTransferCommand(order.transferId(), order,
-                leg.refusalReason(), leg.refusalMessage())));
+        return scope.unitOfWork(() -> {
+            lockAccounts(order, scope);
+            return carryOut(order, scope, leg -> scope.send(new BookTransferCommand(order.transferId(), order,
+                    leg.refusalReason(), leg.refusalMessage())));
+        });
     }
 
     /**
@@ -38,15 +40,17 @@ public final class InternalTransfers {
      */
     public Optional<TransferDetails> executeScheduled(String transferId, LocalDate businessDate,
                                                       OperationScope scope) {
-        // The transfer first: its order names the accounts. Only close of business writes a scheduled one.
-        scope.lock(transferId);
-        TransferOrder order = scope.send(new DueTransferCommand(transferId, businessDate));
-        if (order == null) {
-            return Optional.empty();
-        }
-        lockAccounts(order, scope);
-        return Optional.of(carryOut(order, scope, leg -> scope.send(new ExecuteScheduledTransferCommand(transferId,
-                businessDate, leg.refusalReason(), leg.refusalMessage()))));
+        return scope.unitOfWork(() -> {
+            // The transfer first: its order names the accounts. Only close of business writes a scheduled one.
+            scope.lock(transferId);
+            TransferOrder order = scope.send(new DueTransferCommand(transferId, businessDate));
+            if (order == null) {
+                return Optional.empty();
+            }
+            lockAccounts(order, scope);
+            return Optional.of(carryOut(order, scope, leg -> scope.send(new ExecuteScheduledTransferCommand(
+                    transferId, businessDate, leg.refusalReason(), leg.refusalMessage()))));
+        });
     }
 
     private static void lockAccounts(TransferOrder order, OperationScope scope) {

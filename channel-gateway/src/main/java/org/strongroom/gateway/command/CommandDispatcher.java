@@ -97,6 +97,11 @@ public class CommandDispatcher {
                 IdempotentExecutor.lockAggregate(jdbc, aggregateId);
             }
 
+            @Override
+            public <R> R unitOfWork(java.util.function.Supplier<R> operation) {
+                return inOneUnitOfWork(operation);
+            }
+
             /** One statement: the view writers' lock (the operation will write views) and the aggregates'. */
             @Override
             public void lockAll(java.util.List<String> aggregateIds) {
@@ -104,6 +109,27 @@ public class CommandDispatcher {
                         .toList());
             }
         };
+    }
+
+    /**
+     * Runs an operation in one Axon unit of work inside the caller's transaction: its commands run in
+     * nested units of work whose events join this one's, so they are appended in one batch and handed to
+     * the read-your-writes views once, when the operation returns; an aggregate two commands address is
+     * loaded once. Anything thrown rolls the whole unit back.
+     */
+    public static <R> R inOneUnitOfWork(java.util.function.Supplier<R> operation) {
+        org.axonframework.messaging.unitofwork.UnitOfWork<?> unit =
+                org.axonframework.messaging.unitofwork.DefaultUnitOfWork.startAndGet(
+                        org.axonframework.messaging.GenericMessage.asMessage("operation"));
+        R result;
+        try {
+            result = operation.get();
+        } catch (RuntimeException | Error e) {
+            unit.rollback(e);
+            throw e;
+        }
+        unit.commit();
+        return result;
     }
 
     /** What to answer when a command names an aggregate that does not exist. */

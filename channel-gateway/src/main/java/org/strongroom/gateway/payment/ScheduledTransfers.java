@@ -89,6 +89,11 @@ public class ScheduledTransfers {
             public void lock(String aggregateId) {
                 IdempotentExecutor.lockAggregate(jdbc, aggregateId);
             }
+
+            @Override
+            public <R> R unitOfWork(java.util.function.Supplier<R> operation) {
+                return org.strongroom.gateway.command.CommandDispatcher.inOneUnitOfWork(operation);
+            }
         };
         // One transaction: the transfer's debit, credit and record, judged against the limits of the
         // caller who scheduled it.
