@@ -114,7 +114,9 @@ final class LoanBenchmark {
             for (int c = 0; c < clients; c++) {
                 applications.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < loanCount; i = next.getAndIncrement()) {
-                        String[] borrower = borrowers[i / perCustomer];
+                        // Round-robin over the customers: concurrent applications are from different customers
+                        // (one customer's applications queue on their account's lock, one after the other).
+                        String[] borrower = borrowers[i % borrowers.length];
                         String token = tokens.computeIfAbsent(borrower[0], id -> TokenCommand.issue(key, Instant.now(),
                                 Duration.ofHours(12), id, "CUSTOMER", "MOBILE", Map.of(), "strongroom", "strongroom"));
                         var loans = LoanServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));

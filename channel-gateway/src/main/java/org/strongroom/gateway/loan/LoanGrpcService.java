@@ -153,8 +153,10 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
         String loanId = UUID.randomUUID().toString();
         ApplyForLoanResponse answer = idempotent.execute(LoanServiceGrpc.getApplyForLoanMethod().getFullMethodName(),
                 request, ApplyForLoanResponse.parser(), accountId, () -> {
-                    LoanDesk.Applied applied = desk.apply(loanId, customerId, accountId, product, principal,
-                            request.getInstalments(), profile, request.getRequestId());
+                    // One unit of work: the application, its decision and a disbursement's deposit are
+                    // appended and reach the views together.
+                    LoanDesk.Applied applied = CommandDispatcher.inOneUnitOfWork(() -> desk.apply(loanId, customerId,
+                            accountId, product, principal, request.getInstalments(), profile, request.getRequestId()));
                     return new Effect<>(ApplyForLoanResponse.newBuilder()
                             .setLoan(LoanMapper.toProto(applied.loan()))
                             .setDisbursementTransactionId(applied.disbursementTransactionId()).build(), loanId);

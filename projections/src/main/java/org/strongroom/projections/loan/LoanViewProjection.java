@@ -184,13 +184,13 @@ public class LoanViewProjection {
                 + "AND last_sequence < ?", sequence, Timestamp.from(at), loanId, sequence) == 1;
     }
 
+    /** The schedule's lines in one JDBC batch (one round trip, however many instalments). */
     private void upsertLines(String loanId, List<ScheduledLine> lines) {
-        for (ScheduledLine line : lines) {
-            jdbc.update("INSERT INTO loan_instalment_view (loan_id, number, due_date, principal, interest) "
-                            + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (loan_id, number) DO UPDATE SET "
-                            + "due_date = EXCLUDED.due_date, principal = EXCLUDED.principal, interest = EXCLUDED.interest",
-                    loanId, line.number(), line.dueDate(), line.principal().amount(), line.interest().amount());
-        }
+        jdbc.batchUpdate("INSERT INTO loan_instalment_view (loan_id, number, due_date, principal, interest) "
+                        + "VALUES (?, ?, ?, ?, ?) ON CONFLICT (loan_id, number) DO UPDATE SET "
+                        + "due_date = EXCLUDED.due_date, principal = EXCLUDED.principal, interest = EXCLUDED.interest",
+                lines.stream().map(line -> new Object[] {loanId, line.number(), line.dueDate(),
+                        line.principal().amount(), line.interest().amount()}).toList());
     }
 
     private static BigDecimal sum(List<LineAmount> amounts) {
