@@ -98,10 +98,13 @@ final class TransferBenchmark {
                     (System.nanoTime() - setupStart) / 1e9);
             var payments = PaymentServiceGrpc.newBlockingStub(channel).withInterceptors(teller);
             List<String> pending = java.util.Collections.synchronizedList(new ArrayList<>());
+            ProcessCpu cpu = new ProcessCpu(dataDir);
             for (int clients : clientCounts) {
+                ProcessCpu.Sample before = cpu.sample();
                 Level level = transfers(payments, accounts, clients, seconds, run, pending);
                 levels.add(level);
                 print("strongroom transfers", level);
+                System.out.printf("  cpu during the level: %s%n", ProcessCpu.between(before, cpu.sample()));
             }
             ClientInterceptor operator = OpsSupport.bearer(TokenCommand.issue(key, Instant.now(), Duration.ofHours(1),
                     "bench-operator", "OPERATOR", "SYSTEM", Map.of(), "strongroom", "strongroom"));
