@@ -130,7 +130,10 @@ public class ShadowRebuilds implements DisposableBean {
             try {
                 transactions.executeWithoutResult(tx -> swap(schema, tables, handlers, position, progress));
                 return;
-            } catch (org.springframework.dao.PessimisticLockingFailureException e) {
+            } catch (org.springframework.dao.DataAccessException e) {
+                if (!isLockConflict(e)) {
+                    throw e;
+                }
                 // A transaction that read a live table before writing the view holds it against the swap
                 // while it waits for the writers' lock the swap holds: give way, let it finish, try again.
                 position[0] = before;
@@ -147,6 +150,17 @@ public class ShadowRebuilds implements DisposableBean {
                 }
             }
         }
+    }
+
+    /** PostgreSQL's lock_not_available (the swap's lock timeout) or deadlock_detected, anywhere in the causes. */
+    static boolean isLockConflict(Throwable thrown) {
+        for (Throwable cause = thrown; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql
+                    && ("55P03".equals(sql.getSQLState()) || "40P01".equals(sql.getSQLState()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void swap(String schema, List<String> tables, EventHandlerInvoker handlers, TrackingToken[] position,

@@ -12,9 +12,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * How every event processor treats a handler that fails: the failure is logged at ERROR with the
- * processor, the event and where it stands in the store, then rethrown, so the processor retries that
- * event with back-off (Axon's tracking processor: 1 s doubling to 60 s) instead of skipping it, Axon's
- * default. A projection or process must never miss an event, and must never fail silently: while it
+ * processor, the event and where it stands in the store, then rethrown instead of skipped (Axon's
+ * default). A tracking processor then retries that event with back-off (1 s doubling to 60 s); a
+ * same-transaction view's failure fails the write that appended the event, which rolls back whole.
+ * A projection or process must never miss an event, and must never fail silently: while a tracking one
  * retries, ListProjections shows it FAILING with the error ({@link #describe}).
  */
 public final class ProcessorFailures implements ListenerInvocationErrorHandler {
@@ -33,9 +34,12 @@ public final class ProcessorFailures implements ListenerInvocationErrorHandler {
         String aggregate = event instanceof DomainEventMessage<?> domain
                 ? domain.getType() + " " + domain.getAggregateIdentifier() + " #" + domain.getSequenceNumber()
                 : "-";
-        log.error("processor {} failed on {} (event {}, global index {}, aggregate {}); it retries the event with "
-                        + "back-off and shows FAILING in ListProjections until it succeeds", processor,
-                event.getPayloadType().getSimpleName(), event.getIdentifier(), position, aggregate, exception);
+        String consequence = org.strongroom.projections.api.Projections.SAME_TRANSACTION_VIEWS.containsKey(processor)
+                ? "the write that appended it is rolled back"
+                : "it retries the event with back-off and shows FAILING in ListProjections until it succeeds";
+        log.error("processor {} failed on {} (event {}, global index {}, aggregate {}); {}", processor,
+                event.getPayloadType().getSimpleName(), event.getIdentifier(), position, aggregate, consequence,
+                exception);
         throw exception;
     }
 

@@ -55,6 +55,8 @@ class ProjectionRebuildTest extends NodeTest {
 
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactionManager;
 
     private ProjectionAdminServiceGrpc.ProjectionAdminServiceBlockingStub admin() {
         Metadata headers = TestTokens.headers("operator-1", "OPERATOR", "SYSTEM", claims -> { });
@@ -147,6 +149,54 @@ class ProjectionRebuildTest extends NodeTest {
             writing.set(false);
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The swap needs the live tables to itself: a transaction still reading them holds it back (the swap
+     * gives way and tries again) but is never aborted, and the rebuild ends once it has committed.
+     */
+    @Test
+    void aTransactionHoldingTheLiveTablesDelaysTheSwapAndIsNeverAborted() throws Exception {
+        String accountId = new AccountFixtures(channel()).fundedAccount(20);
+        var transactions = new org.springframework.transaction.support.TransactionTemplate(transactionManager);
+        java.util.concurrent.CountDownLatch reading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<List<java.math.BigDecimal>> reader = pool.submit(() -> transactions.execute(tx -> {
+                java.math.BigDecimal first = balance(accountId);
+                reading.countDown();
+                try {
+                    assertThat(release.await(30, TimeUnit.SECONDS)).isTrue();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+                return List.of(first, balance(accountId));
+            }));
+            assertThat(reading.await(30, TimeUnit.SECONDS)).isTrue();
+            admin().rebuildProjection(RebuildProjectionRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                    .setName("account-view").build());
+            Thread.sleep(1500); // the replay is done long before; the swap keeps giving way
+            assertThat(state("account-view")).isEqualTo(ProjectionState.PROJECTION_STATE_REBUILDING);
+            release.countDown();
+            assertThat(reader.get(30, TimeUnit.SECONDS)).allSatisfy(balance ->
+                    assertThat(balance).isEqualByComparingTo("20"));
+            awaitAllCaughtUp();
+            assertThat(balance(accountId)).isEqualByComparingTo("20");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    private java.math.BigDecimal balance(String accountId) {
+        return jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", java.math.BigDecimal.class,
+                accountId);
+    }
+
+    private ProjectionState state(String name) {
+        return admin().listProjections(ListProjectionsRequest.getDefaultInstance()).getProjectionsList().stream()
+                .filter(p -> p.getName().equals(name)).findFirst().orElseThrow().getState();
     }
 
     @Test
