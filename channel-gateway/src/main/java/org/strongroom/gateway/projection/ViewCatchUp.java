@@ -60,14 +60,15 @@ public class ViewCatchUp implements SmartLifecycle {
     }
 
     private long catchUp(String view) {
+        // Resolved first, on every start: a view without its processor stops the node here, not at an upgrade.
+        EventHandlerInvoker handlers = processing.eventProcessor(view, SubscribingEventProcessor.class)
+                .orElseThrow(() -> new IllegalStateException("view " + view + " has no subscribing processor"))
+                .eventHandlerInvoker();
         Long from = lowestUnhandled(view);
         if (from == null) {
             return 0L;
         }
         jdbc.query(ViewWriters.EXCLUSIVE, rs -> null);
-        EventHandlerInvoker handlers = processing.eventProcessor(view, SubscribingEventProcessor.class)
-                .orElseThrow(() -> new IllegalStateException("view " + view + " has no subscribing processor"))
-                .eventHandlerInvoker();
         long replayed = 0;
         TrackingToken start = from < 0 ? null : GapAwareTrackingToken.newInstance(from, java.util.List.of());
         try (Stream<? extends TrackedEventMessage<?>> stream = events.readEvents(start, false)) {
