@@ -28,7 +28,6 @@ import org.strongroom.gateway.grpc.MoneyMapper;
 import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
-import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.security.DebitControls;
 import org.strongroom.gateway.security.ObjectAccess;
@@ -169,7 +168,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
                                 "overdraft asked for at opening"), request.getRequestId());
                         answer.setPendingApproval(TellerMapper.pending(approval));
                     }
-                    return new Effect<>(answer.build(), accountId);
+                    return answer.build();
                 }));
     }
 
@@ -508,7 +507,7 @@ public class AccountGrpcService extends AccountServiceGrpc.AccountServiceImplBas
     private <R extends com.google.protobuf.Message> R mutate(String method, com.google.protobuf.Message request,
                                                              com.google.protobuf.Parser<R> parser, String accountId,
                                                              java.util.function.Supplier<R> action) {
-        return idempotent.execute(method, request, parser, accountId, () -> new Effect<>(action.get(), accountId));
+        return idempotent.execute(method, request, parser, accountId, () -> action.get());
     }
 
     private static <R> void reply(StreamObserver<R> response, R answer) {

@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 import org.strongroom.gateway.command.EventStoreProbe;
 import org.springframework.stereotype.Service;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
-import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionRebuilds;
 import org.strongroom.gateway.projection.ShadowRebuilds;
 import org.strongroom.kernel.DomainException;
@@ -92,8 +91,8 @@ public class ProjectionAdminGrpcService extends ProjectionAdminServiceGrpc.Proje
                     } else {
                         rebuild(name, processor(name));
                     }
-                    return new Effect<>(RebuildProjectionResponse.newBuilder()
-                            .setProjection(describe(name, head())).build(), null);
+                    return RebuildProjectionResponse.newBuilder()
+                            .setProjection(describe(name, head())).build();
                 });
         response.onNext(answer);
         response.onCompleted();

@@ -14,7 +14,6 @@ import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.OperationScope;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
-import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.node.time.BusinessDateService;
 
@@ -86,50 +85,12 @@ public class CommandDispatcher {
      * @param notFound the refusal to give when a command names an aggregate that does not exist
      */
     public OperationScope scope(String requestId, NotFound notFound, JdbcTemplate jdbc) {
-        return new OperationScope() {
+        return new LockingOperationScope(jdbc) {
             @Override
             public <R> R send(Object command) {
                 return CommandDispatcher.this.send(command, requestId, notFound);
             }
-
-            @Override
-            public void lock(String aggregateId) {
-                IdempotentExecutor.lockAggregate(jdbc, aggregateId);
-            }
-
-            @Override
-            public <R> R unitOfWork(java.util.function.Supplier<R> operation) {
-                return inOneUnitOfWork(operation);
-            }
-
-            /** One statement: the view writers' lock (the operation will write views) and the aggregates'. */
-            @Override
-            public void lockAll(java.util.List<String> aggregateIds) {
-                ViewWriters.holdSharedWith(jdbc, aggregateIds.stream().map(IdempotentExecutor::aggregateLockId)
-                        .toList());
-            }
         };
-    }
-
-    /**
-     * Runs an operation in one Axon unit of work inside the caller's transaction: its commands run in
-     * nested units of work whose events join this one's, so they are appended in one batch and handed to
-     * the read-your-writes views once, when the operation returns; an aggregate two commands address is
-     * loaded once. Anything thrown rolls the whole unit back.
-     */
-    public static <R> R inOneUnitOfWork(java.util.function.Supplier<R> operation) {
-        org.axonframework.messaging.unitofwork.UnitOfWork<?> unit =
-                org.axonframework.messaging.unitofwork.DefaultUnitOfWork.startAndGet(
-                        org.axonframework.messaging.GenericMessage.asMessage("operation"));
-        R result;
-        try {
-            result = operation.get();
-        } catch (RuntimeException | Error e) {
-            unit.rollback(e);
-            throw e;
-        }
-        unit.commit();
-        return result;
     }
 
     /** What to answer when a command names an aggregate that does not exist. */

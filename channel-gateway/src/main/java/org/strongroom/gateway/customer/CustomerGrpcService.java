@@ -16,7 +16,6 @@ import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.security.ObjectAccess;
-import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 import org.strongroom.kernel.Violations;
@@ -66,8 +65,8 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
                     CustomerMapper.fromProto(request.hasIdentityDocument(), request.getIdentityDocument()),
                     request.getEmail(), request.getPhoneNumber(), request.getResidentialCountryCode()),
                     request.getRequestId());
-            return new Effect<>(RegisterCustomerResponse.newBuilder()
-                    .setCustomer(CustomerMapper.toProto(details)).build(), customerId);
+            return RegisterCustomerResponse.newBuilder()
+                    .setCustomer(CustomerMapper.toProto(details)).build();
         });
         response.onNext(answer);
         response.onCompleted();
@@ -95,8 +94,8 @@ public class CustomerGrpcService extends CustomerServiceGrpc.CustomerServiceImpl
                             request.hasEmail() ? request.getEmail() : null,
                             request.hasPhoneNumber() ? request.getPhoneNumber() : null),
                     request.getRequestId(), CUSTOMER_NOT_FOUND);
-            return new Effect<>(UpdateCustomerContactResponse.newBuilder()
-                    .setCustomer(CustomerMapper.toProto(details)).build(), customerId);
+            return UpdateCustomerContactResponse.newBuilder()
+                    .setCustomer(CustomerMapper.toProto(details)).build();
         });
         response.onNext(answer);
         response.onCompleted();

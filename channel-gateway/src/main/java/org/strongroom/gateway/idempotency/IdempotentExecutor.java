@@ -55,10 +55,6 @@ public class IdempotentExecutor {
         this.clock = clock;
     }
 
-    /** What a successful call produced: its response and the aggregate whose events it appended. */
-    public record Effect<R extends Message>(R response, String aggregateId) {
-    }
-
     /**
      * Runs {@code action} at most once per key and returns the first outcome.
      *
@@ -68,7 +64,7 @@ public class IdempotentExecutor {
      * @param action  sends the command(s); runs inside the transaction that stores the outcome
      */
     public <R extends Message> R execute(String method, Message request, Parser<R> parser,
-                                         Supplier<Effect<R>> action) {
+                                         Supplier<R> action) {
         return execute(method, request, parser, null, action);
     }
 
@@ -78,7 +74,7 @@ public class IdempotentExecutor {
      * instead of racing to the event store's unique key and failing with ABORTED.
      */
     public <R extends Message> R execute(String method, Message request, Parser<R> parser, String aggregateId,
-                                         Supplier<Effect<R>> action) {
+                                         Supplier<R> action) {
         String requestId = requestIdOf(request);
         CallerContext caller = CallerContext.current();
         Key key = new Key(caller.principalId(), method, requestId);
@@ -98,11 +94,11 @@ public class IdempotentExecutor {
                 }
                 // The read-your-writes views are written by the same transaction (subscribing processors),
                 // so once it commits every reader sees the change: nothing to wait for after it.
-                Effect<R> effect = action.get();
+                R response = action.get();
                 // A client that gave up must not learn of a success it cannot see; roll back instead.
                 Deadlines.check("commit");
-                store(key, fingerprint, true, effect.response().toByteArray());
-                return new Outcome<>(effect.response(), null);
+                store(key, fingerprint, true, response.toByteArray());
+                return new Outcome<>(response, null);
             });
         } catch (RuntimeException e) {
             DomainException refusal = refusalIn(e);

@@ -11,13 +11,13 @@ import org.strongroom.account.api.AccountDetails;
 import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.account.api.AccountStatus;
 import org.strongroom.gateway.command.CommandDispatcher;
+import org.strongroom.gateway.command.LockingOperationScope;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.grpc.MoneyMapper;
 import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
-import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.security.ObjectAccess;
 import org.strongroom.gateway.security.PartnerScope;
@@ -155,11 +155,11 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
                 request, ApplyForLoanResponse.parser(), accountId, () -> {
                     // One unit of work: the application, its decision and a disbursement's deposit are
                     // appended and reach the views together.
-                    LoanDesk.Applied applied = CommandDispatcher.inOneUnitOfWork(() -> desk.apply(loanId, customerId,
+                    LoanDesk.Applied applied = LockingOperationScope.inOneUnitOfWork(() -> desk.apply(loanId, customerId,
                             accountId, product, principal, request.getInstalments(), profile, request.getRequestId()));
-                    return new Effect<>(ApplyForLoanResponse.newBuilder()
+                    return ApplyForLoanResponse.newBuilder()
                             .setLoan(LoanMapper.toProto(applied.loan()))
-                            .setDisbursementTransactionId(applied.disbursementTransactionId()).build(), loanId);
+                            .setDisbursementTransactionId(applied.disbursementTransactionId()).build();
                 });
         reply(response, answer);
     }
@@ -226,10 +226,10 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
                 request, RepayLoanResponse.parser(), loanId, () -> {
                     LoanDetails before = visibleLoan(loanId, request.getRequestId());
                     LoanDesk.Repaid repaid = desk.repay(before, amount, mode, request.getRequestId());
-                    return new Effect<>(RepayLoanResponse.newBuilder()
+                    return RepayLoanResponse.newBuilder()
                             .setLoan(LoanMapper.toProto(repaid.after()))
                             .setAllocation(allocation(repaid))
-                            .setTransactionId(repaid.transactionId()).build(), loanId);
+                            .setTransactionId(repaid.transactionId()).build();
                 });
         reply(response, answer);
     }
@@ -265,8 +265,8 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
                     LoanDetails loan = visibleLoan(loanId, request.getRequestId());
                     // A write-off is a maker-checker request: another supervisor grants it.
                     ApprovalDetails approval = desk.requestWriteOff(loanId, reason, request.getRequestId());
-                    return new Effect<>(WriteOffLoanResponse.newBuilder().setLoan(LoanMapper.toProto(loan))
-                            .setPendingApproval(TellerMapper.pending(approval)).build(), loanId);
+                    return WriteOffLoanResponse.newBuilder().setLoan(LoanMapper.toProto(loan))
+                            .setPendingApproval(TellerMapper.pending(approval)).build();
                 });
         reply(response, answer);
     }
@@ -281,9 +281,9 @@ public class LoanGrpcService extends LoanServiceGrpc.LoanServiceImplBase {
                 .getFullMethodName(), request, RecordRecoveryResponse.parser(), loanId, () -> {
                     LoanDetails before = visibleLoan(loanId, request.getRequestId());
                     LoanDesk.Repaid recovered = desk.recover(before, amount, request.getRequestId());
-                    return new Effect<>(RecordRecoveryResponse.newBuilder()
+                    return RecordRecoveryResponse.newBuilder()
                             .setLoan(LoanMapper.toProto(recovered.after()))
-                            .setTransactionId(recovered.transactionId()).build(), loanId);
+                            .setTransactionId(recovered.transactionId()).build();
                 });
         reply(response, answer);
     }

@@ -18,7 +18,6 @@ import org.strongroom.gateway.grpc.MoneyMapper;
 import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.grpc.ProtoTime;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
-import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.gateway.security.DebitControls;
 import org.strongroom.gateway.security.ObjectAccess;
@@ -112,11 +111,13 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         // Both accounts must exist before anything is recorded (any account of the bank may receive): one
         // look-up in the event store, outside any transaction.
         java.util.Set<String> existing = eventStore.existing("Account", source, target);
-        for (String[] account : new String[][] {{"source_account_id", source}, {"target_account_id", target}}) {
-            if (!existing.contains(account[1])) {
-                throw DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account",
-                        Map.of(account[0], account[1]));
-            }
+        if (!existing.contains(source)) {
+            throw DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account",
+                    Map.of("source_account_id", source));
+        }
+        if (!existing.contains(target)) {
+            throw DomainException.notFound(ErrorReason.ACCOUNT_NOT_FOUND, "no such account",
+                    Map.of("target_account_id", target));
         }
         String transferId = UUID.randomUUID().toString();
         LocalDate dated = executionDate;
@@ -134,8 +135,7 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
                             : commands.create(new RequestTransferCommand(transferId, source, target, amount,
                                     reference, controls.channelLimits(), controls.roleLimits(), dated, today),
                                     request.getRequestId());
-                    return new Effect<>(TransferFundsResponse.newBuilder().setTransfer(toProto(transfer)).build(),
-                            transferId);
+                    return TransferFundsResponse.newBuilder().setTransfer(toProto(transfer)).build();
                 });
         // Decided in its own transaction (COMPLETED, FAILED or SCHEDULED), and the read-your-writes views,
         // the transfer view among them, have it. Only a retry naming a transfer an earlier release left

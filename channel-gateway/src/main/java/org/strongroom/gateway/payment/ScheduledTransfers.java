@@ -13,7 +13,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.command.LockingOperationScope;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.MetadataKeys;
@@ -79,20 +79,10 @@ public class ScheduledTransfers {
                 // the same on every run: the statements name the scheduled transfer
                 MetadataKeys.REQUEST_ID, "scheduled-transfer:" + transferId,
                 MetadataKeys.BUSINESS_DATE, businessDate.toString());
-        OperationScope scope = new OperationScope() {
+        OperationScope scope = new LockingOperationScope(jdbc) {
             @Override
             public <R> R send(Object command) {
                 return commands.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metadata));
-            }
-
-            @Override
-            public void lock(String aggregateId) {
-                IdempotentExecutor.lockAggregate(jdbc, aggregateId);
-            }
-
-            @Override
-            public <R> R unitOfWork(java.util.function.Supplier<R> operation) {
-                return org.strongroom.gateway.command.CommandDispatcher.inOneUnitOfWork(operation);
             }
         };
         // One transaction: the transfer's debit, credit and record, judged against the limits of the

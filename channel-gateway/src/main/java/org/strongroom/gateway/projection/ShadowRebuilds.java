@@ -8,12 +8,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
-import org.axonframework.eventhandling.Segment;
-import org.axonframework.eventhandling.SubscribingEventProcessor;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
@@ -24,7 +20,6 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
-import org.strongroom.node.axon.ProcessorFailures;
 import org.strongroom.projections.api.Projections;
 
 /**
@@ -113,9 +108,7 @@ public class ShadowRebuilds implements DisposableBean {
     void rebuild(String name, Progress progress) {
         List<String> tables = Projections.SAME_TRANSACTION_VIEWS.get(name);
         String schema = "rebuild_" + name.replace('-', '_');
-        EventHandlerInvoker handlers = processing.eventProcessor(name, SubscribingEventProcessor.class)
-                .orElseThrow(() -> new IllegalStateException("view " + name + " has no subscribing processor"))
-                .eventHandlerInvoker();
+        EventHandlerInvoker handlers = ViewReplay.handlers(processing, name);
         transactions.executeWithoutResult(tx -> createShadow(schema, tables));
         TrackingToken[] position = {null};
         // Catch up while the view's writers carry on.
@@ -249,21 +242,11 @@ public class ShadowRebuilds implements DisposableBean {
     private int replay(String schema, EventHandlerInvoker handlers, TrackingToken[] position, int limit,
                        Progress progress) {
         jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
-        int read = 0;
-        try (Stream<? extends TrackedEventMessage<?>> stream = events.readEvents(position[0], false)) {
-            java.util.Iterator<? extends TrackedEventMessage<?>> batch = stream.limit(limit).iterator();
-            while (batch.hasNext()) {
-                TrackedEventMessage<?> event = batch.next();
-                handlers.handle(event, Segment.ROOT_SEGMENT);
-                position[0] = event.trackingToken();
-                read++;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("replaying into " + schema + " failed: " + ProcessorFailures.describe(e), e);
-        }
+        ViewReplay.Replayed replayed = ViewReplay.replay(events, handlers, position[0], limit);
         jdbc.execute("SET LOCAL search_path TO DEFAULT");
-        progress.replayed.addAndGet(read);
-        return read;
+        position[0] = replayed.position();
+        progress.replayed.addAndGet(replayed.count());
+        return (int) replayed.count();
     }
 
     @Override

@@ -1,12 +1,8 @@
 package org.strongroom.gateway.projection;
 
-import java.util.stream.Stream;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
 import org.axonframework.eventhandling.GapAwareTrackingToken;
-import org.axonframework.eventhandling.Segment;
-import org.axonframework.eventhandling.SubscribingEventProcessor;
-import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventhandling.WrappedToken;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -61,24 +57,14 @@ public class ViewCatchUp implements SmartLifecycle {
 
     private long catchUp(String view) {
         // Resolved first, on every start: a view without its processor stops the node here, not at an upgrade.
-        EventHandlerInvoker handlers = processing.eventProcessor(view, SubscribingEventProcessor.class)
-                .orElseThrow(() -> new IllegalStateException("view " + view + " has no subscribing processor"))
-                .eventHandlerInvoker();
+        EventHandlerInvoker handlers = ViewReplay.handlers(processing, view);
         Long from = lowestUnhandled(view);
         if (from == null) {
             return 0L;
         }
         jdbc.query(ViewWriters.EXCLUSIVE, rs -> null);
-        long replayed = 0;
         TrackingToken start = from < 0 ? null : GapAwareTrackingToken.newInstance(from, java.util.List.of());
-        try (Stream<? extends TrackedEventMessage<?>> stream = events.readEvents(start, false)) {
-            for (var batch = stream.iterator(); batch.hasNext(); ) {
-                handlers.handle(batch.next(), Segment.ROOT_SEGMENT);
-                replayed++;
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("catching view " + view + " up from the earlier release's token failed", e);
-        }
+        long replayed = ViewReplay.replay(events, handlers, start, Long.MAX_VALUE).count();
         jdbc.update("DELETE FROM token_entry WHERE processor_name = ?", view);
         log.info("view {} caught up from the earlier release's token: {} events after global index {} replayed",
                 view, replayed, from);

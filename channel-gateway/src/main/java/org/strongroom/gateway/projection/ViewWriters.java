@@ -5,8 +5,8 @@ import org.axonframework.messaging.InterceptorChain;
 import org.axonframework.messaging.MessageHandlerInterceptor;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.strongroom.node.axon.TransactionScoped;
 
 /**
  * The gate between the writers of the same-transaction views and a rebuild's swap. Every transaction
@@ -21,12 +21,8 @@ public final class ViewWriters implements MessageHandlerInterceptor<EventMessage
     static final String SHARED = "SELECT pg_advisory_xact_lock_shared(21330, 1)";
     static final String EXCLUSIVE = "SELECT pg_advisory_xact_lock(21330, 1)";
 
-    /**
-     * Marks a transaction that holds the shared lock. Spring suspends a transaction's synchronizations
-     * with it (REQUIRES_NEW), so the mark is exactly per transaction.
-     */
-    private static final TransactionSynchronization HELD = new TransactionSynchronization() {
-    };
+    /** Bound in a transaction that holds the shared lock (a map look-up per event, nothing copied). */
+    private static final Object HELD = new Object();
 
     private final JdbcTemplate jdbc;
 
@@ -39,12 +35,12 @@ public final class ViewWriters implements MessageHandlerInterceptor<EventMessage
      * list from left to right) in one statement, for an operation that knows it will write views.
      */
     public static void holdSharedWith(JdbcTemplate jdbc, java.util.List<Long> exclusiveLocks) {
-        boolean held = TransactionSynchronizationManager.getSynchronizations().contains(HELD);
-        StringBuilder sql = new StringBuilder(held ? "SELECT 1" : "SELECT pg_advisory_xact_lock_shared(21330, 1)");
+        boolean held = TransactionScoped.has(HELD);
+        StringBuilder sql = new StringBuilder(held ? "SELECT 1" : SHARED);
         exclusiveLocks.forEach(key -> sql.append(", pg_advisory_xact_lock(?)"));
         jdbc.queryForList(sql.toString(), exclusiveLocks.toArray());
         if (!held) {
-            TransactionSynchronizationManager.registerSynchronization(HELD);
+            markHeld();
         }
     }
 
@@ -54,10 +50,15 @@ public final class ViewWriters implements MessageHandlerInterceptor<EventMessage
             throw new IllegalStateException("a read-your-writes view is written only inside the transaction that "
                     + "appends its events");
         }
-        if (!TransactionSynchronizationManager.getSynchronizations().contains(HELD)) {
+        if (!TransactionScoped.has(HELD)) {
             jdbc.query(SHARED, rs -> null);
-            TransactionSynchronizationManager.registerSynchronization(HELD);
+            markHeld();
         }
         return chain.proceed();
+    }
+
+    private static void markHeld() {
+        TransactionScoped.get(HELD, () -> Boolean.TRUE, (held, status) -> {
+        });
     }
 }

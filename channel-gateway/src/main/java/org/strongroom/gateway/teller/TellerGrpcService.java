@@ -16,7 +16,6 @@ import org.strongroom.gateway.grpc.Ids;
 import org.strongroom.gateway.grpc.MoneyMapper;
 import org.strongroom.gateway.grpc.PageTokens;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
-import org.strongroom.gateway.idempotency.IdempotentExecutor.Effect;
 import org.strongroom.gateway.projection.ProjectionReads;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
@@ -102,8 +101,7 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
                     }
                     TillDetails till = commands.create(new OpenTillCommand(tillId, caller.branchId(),
                             caller.principalId(), date, opening), request.getRequestId());
-                    return new Effect<>(OpenTillResponse.newBuilder().setTill(TellerMapper.toProto(till)).build(),
-                            tillId);
+                    return OpenTillResponse.newBuilder().setTill(TellerMapper.toProto(till)).build();
                 }));
     }
 
@@ -171,8 +169,7 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
                                         caller.principalId(), false),
                                 request.getRequestId(), CashDesk.TILL_NOT_FOUND);
                     }
-                    return new Effect<>(TransferCashResponse.newBuilder().setTill(TellerMapper.toProto(till)).build(),
-                            tillId);
+                    return TransferCashResponse.newBuilder().setTill(TellerMapper.toProto(till)).build();
                 }));
     }
 
@@ -190,8 +187,7 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
                     TillDetails till = commands.send(new CloseTillCommand(tillId,
                             CallerContext.current().principalId(), counted), request.getRequestId(),
                             CashDesk.TILL_NOT_FOUND);
-                    return new Effect<>(CloseTillResponse.newBuilder().setTill(TellerMapper.toProto(till)).build(),
-                            tillId);
+                    return CloseTillResponse.newBuilder().setTill(TellerMapper.toProto(till)).build();
                 }));
     }
 
@@ -226,9 +222,9 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
         reply(response, idempotent.execute(TellerServiceGrpc.getGrantApprovalMethod().getFullMethodName(), request,
                 GrantApprovalResponse.parser(), approvalId, () -> {
                     ApprovalDesk.Granted granted = approvals.grant(approvalId, request.getRequestId());
-                    return new Effect<>(GrantApprovalResponse.newBuilder()
+                    return GrantApprovalResponse.newBuilder()
                             .setApproval(TellerMapper.toProto(granted.approval()))
-                            .setTransactionId(granted.transactionId()).build(), approvalId);
+                            .setTransactionId(granted.transactionId()).build();
                 }));
     }
 
@@ -241,8 +237,8 @@ public class TellerGrpcService extends TellerServiceGrpc.TellerServiceImplBase {
                 RejectApprovalResponse.parser(), approvalId, () -> {
                     ApprovalDetails rejected = approvals.reject(approvalId, request.getReason(),
                             request.getRequestId());
-                    return new Effect<>(RejectApprovalResponse.newBuilder()
-                            .setApproval(TellerMapper.toProto(rejected)).build(), approvalId);
+                    return RejectApprovalResponse.newBuilder()
+                            .setApproval(TellerMapper.toProto(rejected)).build();
                 }));
     }
 

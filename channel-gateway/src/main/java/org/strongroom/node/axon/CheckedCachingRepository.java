@@ -9,7 +9,6 @@ import org.axonframework.eventsourcing.EventSourcedAggregate;
 import org.axonframework.eventsourcing.EventSourcingRepository;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Axon's caching event-sourcing repository, made correct for this project's transactions
@@ -76,36 +75,11 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
      * The aggregates of this type the current database transaction loaded or saved, evicted together if it
      * ends in anything but a commit; null outside a transaction (Axon's unit-of-work eviction then suffices).
      */
-    @SuppressWarnings("unchecked")
     private Set<String> touchedInThisTransaction() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
-            return null;
-        }
-        Set<String> touched = (Set<String>) TransactionSynchronizationManager.getResource(this);
-        if (touched == null) {
-            Set<String> fresh = new HashSet<>();
-            TransactionSynchronizationManager.bindResource(this, fresh);
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void suspend() {
-                    TransactionSynchronizationManager.unbindResource(CheckedCachingRepository.this);
-                }
-
-                @Override
-                public void resume() {
-                    TransactionSynchronizationManager.bindResource(CheckedCachingRepository.this, fresh);
-                }
-
-                @Override
-                public void afterCompletion(int status) {
-                    TransactionSynchronizationManager.unbindResourceIfPossible(CheckedCachingRepository.this);
-                    if (status != STATUS_COMMITTED) {
-                        fresh.forEach(cache::remove);
-                    }
-                }
-            });
-            touched = fresh;
-        }
-        return touched;
+        return TransactionScoped.get(this, HashSet::new, (touched, status) -> {
+            if (status != TransactionSynchronization.STATUS_COMMITTED) {
+                touched.forEach(cache::remove);
+            }
+        });
     }
 }

@@ -28,8 +28,6 @@ class CloseOfBusinessTest extends NodeTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    org.springframework.context.ApplicationContext context;
-    @Autowired
     BusinessDateService businessDate;
     @Autowired
     CloseOfBusiness closeOfBusiness;
@@ -38,7 +36,7 @@ class CloseOfBusinessTest extends NodeTest {
 
     @BeforeEach
     void setUp() {
-        loans = new LoanTestAccess(channel(), jdbc, businessDate, context);
+        loans = new LoanTestAccess(channel(), jdbc, businessDate);
         loans.resetBusinessDate();
     }
 

@@ -39,8 +39,7 @@ final class LoanFixtures {
     private final BusinessDateService businessDate;
     private final AccountFixtures accounts;
 
-    LoanFixtures(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate,
-                 org.springframework.context.ApplicationContext context) {
+    LoanFixtures(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate) {
         this.channel = channel;
         this.jdbc = jdbc;
         this.businessDate = businessDate;

@@ -34,15 +34,13 @@ class LoanLifeTest extends NodeTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    org.springframework.context.ApplicationContext context;
-    @Autowired
     BusinessDateService businessDate;
 
     private LoanFixtures fixtures;
 
     @BeforeEach
     void setUp() {
-        fixtures = new LoanFixtures(channel(), jdbc, businessDate, context);
+        fixtures = new LoanFixtures(channel(), jdbc, businessDate);
         fixtures.resetBusinessDate();
     }
 

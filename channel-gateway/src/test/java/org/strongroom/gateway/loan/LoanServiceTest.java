@@ -86,8 +86,6 @@ class LoanServiceTest extends NodeTest {
     @Autowired
     JdbcTemplate jdbc;
     @Autowired
-    org.springframework.context.ApplicationContext context;
-    @Autowired
     BusinessDateService businessDate;
     @Autowired
     org.strongroom.node.loan.LoanProperties loanProperties;
@@ -97,7 +95,7 @@ class LoanServiceTest extends NodeTest {
 
     @BeforeEach
     void setUp() {
-        fixtures = new LoanFixtures(channel(), jdbc, businessDate, context);
+        fixtures = new LoanFixtures(channel(), jdbc, businessDate);
         accounts = new AccountFixtures(channel());
         fixtures.resetBusinessDate();
     }

@@ -11,9 +11,8 @@ public final class LoanTestAccess {
 
     private final LoanFixtures fixtures;
 
-    public LoanTestAccess(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate,
-                          org.springframework.context.ApplicationContext context) {
-        this.fixtures = new LoanFixtures(channel, jdbc, businessDate, context);
+    public LoanTestAccess(ManagedChannel channel, JdbcTemplate jdbc, BusinessDateService businessDate) {
+        this.fixtures = new LoanFixtures(channel, jdbc, businessDate);
     }
 
     public record Borrower(String customerId, String accountId, String loanId) {

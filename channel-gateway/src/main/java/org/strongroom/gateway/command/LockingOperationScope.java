@@ -1,0 +1,60 @@
+package org.strongroom.gateway.command;
+
+import java.util.List;
+import java.util.function.Supplier;
+import org.axonframework.messaging.GenericMessage;
+import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.strongroom.gateway.idempotency.IdempotentExecutor;
+import org.strongroom.gateway.projection.ViewWriters;
+import org.strongroom.kernel.OperationScope;
+
+/**
+ * The node's operation scope, whoever the caller: locks are the aggregates' transaction-scoped advisory
+ * locks, and the operation is one Axon unit of work in the caller's transaction. Subclasses say how a
+ * command goes out (with which caller's metadata).
+ */
+public abstract class LockingOperationScope implements OperationScope {
+
+    private final JdbcTemplate jdbc;
+
+    protected LockingOperationScope(JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public void lock(String aggregateId) {
+        IdempotentExecutor.lockAggregate(jdbc, aggregateId);
+    }
+
+    /** One statement: the view writers' lock (the operation will write views) and the aggregates'. */
+    @Override
+    public void lockAll(List<String> aggregateIds) {
+        ViewWriters.holdSharedWith(jdbc, aggregateIds.stream().map(IdempotentExecutor::aggregateLockId).toList());
+    }
+
+    @Override
+    public <R> R unitOfWork(Supplier<R> operation) {
+        return inOneUnitOfWork(operation);
+    }
+
+    /**
+     * Runs an operation in one Axon unit of work inside the caller's transaction: its commands run in
+     * nested units of work whose events join this one's, so they are appended in one batch and handed to
+     * the read-your-writes views once, when the operation returns; an aggregate two commands address is
+     * loaded once. Anything thrown rolls the whole unit back.
+     */
+    public static <R> R inOneUnitOfWork(Supplier<R> operation) {
+        UnitOfWork<?> unit = DefaultUnitOfWork.startAndGet(GenericMessage.asMessage("operation"));
+        R result;
+        try {
+            result = operation.get();
+        } catch (RuntimeException | Error e) {
+            unit.rollback(e);
+            throw e;
+        }
+        unit.commit();
+        return result;
+    }
+}
