@@ -1,4 +1,4 @@
--- First outcome of every mutating RPC, keyed by (principal, method, request_id) (DESIGN.md invariant 3).
+-- First outcome of every mutating RPC, keyed by (principal, method, request_id) (docs/architecture.md, invariant 3).
 -- A success is written in the same transaction as the events it caused.
 CREATE TABLE idempotency_record (
     principal_id   VARCHAR(128) NOT NULL,

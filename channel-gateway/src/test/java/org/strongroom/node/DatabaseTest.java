@@ -19,6 +19,29 @@ class DatabaseTest extends NodeTest {
     BusinessDateService businessDate;
     @Autowired
     EmbeddedPostgresServer postgres;
+    @Autowired
+    org.flywaydb.core.Flyway flyway;
+
+    /**
+     * A data directory of an earlier release recorded V3 with the checksum of its text then; the comment
+     * changed since. The node still validates it, and any other checksum is still refused.
+     */
+    @Test
+    void aMigrationWhoseCommentChangedStillValidatesOnAnEarlierReleasesDataDirectory() {
+        Integer current = jdbc.queryForObject("SELECT checksum FROM flyway_schema_history WHERE version = '3'",
+                Integer.class);
+        try {
+            jdbc.update("UPDATE flyway_schema_history SET checksum = 1050668900 WHERE version = '3'");
+            flyway.validate();
+            assertThat(jdbc.queryForObject("SELECT checksum FROM flyway_schema_history WHERE version = '3'",
+                    Integer.class)).isEqualTo(current).isEqualTo(-754714858);
+            jdbc.update("UPDATE flyway_schema_history SET checksum = 12345 WHERE version = '3'");
+            org.assertj.core.api.Assertions.assertThatThrownBy(flyway::validate)
+                    .hasMessageContaining("checksum mismatch");
+        } finally {
+            jdbc.update("UPDATE flyway_schema_history SET checksum = ? WHERE version = '3'", current);
+        }
+    }
 
     @Test
     void embeddedPostgresIsDurable() {
