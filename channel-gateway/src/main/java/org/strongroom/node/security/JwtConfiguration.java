@@ -22,7 +22,11 @@ import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.strongroom.node.NodeProperties;
 
-/** Verifies identity tokens: signature (RS256), issuer, audience, expiry and not-before, on our clock. */
+/**
+ * Verifies identity tokens: signature (RS256), issuer, audience, expiry and not-before, on our clock. A
+ * token verified once is remembered for a minute ({@link VerifiedTokens}); its claims are checked on
+ * every use.
+ */
 @Configuration(proxyBeanMethods = false)
 public class JwtConfiguration {
 
@@ -48,9 +52,10 @@ public class JwtConfiguration {
         OAuth2TokenValidator<Jwt> audience = new JwtClaimValidator<List<String>>(JwtClaimNames.AUD,
                 values -> values != null && values.contains(settings.getAudience()));
         OAuth2TokenValidator<Jwt> expiry = new JwtClaimValidator<Object>(JwtClaimNames.EXP, value -> value != null);
-        decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(
-                timestamps, expiry, new JwtIssuerValidator(settings.getIssuer()), audience));
-        return decoder;
+        OAuth2TokenValidator<Jwt> validator = new DelegatingOAuth2TokenValidator<>(
+                timestamps, expiry, new JwtIssuerValidator(settings.getIssuer()), audience);
+        decoder.setJwtValidator(validator);
+        return new VerifiedTokens(decoder, validator, clock);
     }
 
     private static RSAPublicKey readPublicKey(NodeProperties.Jwt settings) {

@@ -18,6 +18,11 @@ import org.strongroom.gateway.AccountFixtures;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.kernel.Money;
 import org.strongroom.node.NodeTest;
+import org.strongroom.node.TestTokens;
+import org.strongroom.proto.admin.v1.ListProjectionsRequest;
+import org.strongroom.proto.admin.v1.Projection;
+import org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc;
+import org.strongroom.proto.admin.v1.ProjectionState;
 import org.strongroom.node.time.BusinessDateService;
 import org.strongroom.payment.api.TransferApi.RequestTransferCommand;
 import org.strongroom.proto.account.v1.GetAccountRequest;
@@ -38,6 +43,8 @@ class EarlierReleaseTransferTest extends NodeTest {
     BusinessDateService businessDate;
     @Autowired
     JdbcTemplate jdbc;
+    @Autowired
+    TransferProcessStandby standby;
 
     @Test
     void aTransferRequestedUnderTheEarlierProcessCompletesOnceAfterTheUpgrade() {
@@ -52,6 +59,9 @@ class EarlierReleaseTransferTest extends NodeTest {
                 .andMetaData(Map.of(MetadataKeys.PRINCIPAL_ID, "teller-old", MetadataKeys.ROLE, "TELLER",
                         MetadataKeys.CHANNEL, "BRANCH", MetadataKeys.REQUEST_ID, "old-" + transferId,
                         MetadataKeys.BUSINESS_DATE, businessDate.current().toString())));
+
+        // What the node does when it starts on such a data directory: the transfer process runs.
+        assertThat(standby.runWhileTransfersAreInFlight()).isTrue();
 
         var payments = as(PaymentServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller());
         await().atMost(Duration.ofSeconds(30)).until(() -> payments.getTransfer(GetTransferRequest.newBuilder()
@@ -69,5 +79,21 @@ class EarlierReleaseTransferTest extends NodeTest {
                 + "ORDER BY sequence_number", String.class, transferId))
                 .extracting(type -> type.substring(type.lastIndexOf('$') + 1))
                 .containsExactly("TransferRequestedEvent", "TransferCompletedEvent");
+        // Nothing left in flight: the process is not needed any more.
+        assertThat(standby.runWhileTransfersAreInFlight()).isFalse();
+    }
+
+    @Test
+    void aNodeWithNoTransferOfAnEarlierReleaseInFlightLeavesTheTransferProcessStopped() {
+        assertThat(standby.runWhileTransfersAreInFlight()).isFalse();
+        await().atMost(Duration.ofSeconds(30)).until(() -> transferProcess().getState()
+                == ProjectionState.PROJECTION_STATE_STOPPED);
+    }
+
+    private Projection transferProcess() {
+        return as(ProjectionAdminServiceGrpc.newBlockingStub(channel()),
+                TestTokens.headers("ops-1", "OPERATOR", "SYSTEM", claims -> { }))
+                .listProjections(ListProjectionsRequest.getDefaultInstance()).getProcessesList().stream()
+                .filter(p -> p.getName().equals(TransferProcessHandler.PROCESSING_GROUP)).findFirst().orElseThrow();
     }
 }

@@ -153,6 +153,34 @@ class TokenAuthenticationTest extends NodeTest {
     }
 
     @Test
+    void aTokenAcceptedBeforeIsRefusedOnceItExpires() throws Exception {
+        // Verified tokens are remembered (VerifiedTokens): the expiry must still be judged on every call.
+        java.time.Instant now = support.clock().instant();
+        String shortLived = token(nodeKey(), claims -> claims.issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(2)))));
+        withAuthorization("Bearer " + shortLived).registerCustomer(registration());
+        support.clock().advance(Duration.ofMinutes(5));
+        assertError(() -> withAuthorization("Bearer " + shortLived).registerCustomer(registration()),
+                Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
+    }
+
+    @Test
+    void aTamperedCopyOfATokenAcceptedBeforeIsRefused() throws Exception {
+        String valid = token(nodeKey(), claims -> claims.issueTime(Date.from(support.clock().instant())));
+        withAuthorization("Bearer " + valid).registerCustomer(registration());
+        String[] parts = valid.split("\\.");
+        String raised = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(java.util.Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
+                        .replace("TELLER", "SUPERVISOR").getBytes(StandardCharsets.UTF_8));
+        assertError(() -> withAuthorization("Bearer " + parts[0] + "." + raised + "." + parts[2])
+                .registerCustomer(registration()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
+        // The signature of another token pasted onto this one's claims: still not this token.
+        String other = token(nodeKey(), claims -> claims.claim("branch", "branch-8"));
+        assertError(() -> withAuthorization("Bearer " + parts[0] + "." + parts[1] + "." + other.split("\\.")[2])
+                .registerCustomer(registration()), Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
+    }
+
+    @Test
     void tokensForSomeoneElseAreRefused() throws Exception {
         String otherAudience = token(nodeKey(), claims -> claims.audience("another-bank"));
         assertError(() -> withAuthorization("Bearer " + otherAudience)
