@@ -2,6 +2,7 @@ package org.strongroom.node.axon;
 
 import org.axonframework.config.Configuration;
 import org.axonframework.eventsourcing.EventSourcingRepository;
+import org.axonframework.modelling.command.CommandTargetResolver;
 import org.axonframework.modelling.command.Repository;
 import org.axonframework.modelling.command.RepositorySpanFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -30,6 +31,12 @@ public class AggregateRepositories {
                                  @Value("${strongroom.aggregate-cache.max-entries:10000}") int maxEntries) {
         this.jdbc = jdbc;
         this.maxEntries = maxEntries;
+    }
+
+    /** How commands find their aggregate; Axon's Spring support uses the one such bean for every aggregate. */
+    @Bean
+    CommandTargetResolver commandTargets() {
+        return new CommandTargets();
     }
 
     @Bean
