@@ -97,11 +97,20 @@ final class TransferBenchmark {
             System.out.printf("bench: %d accounts opened and funded in %.1f s%n", accounts.size(),
                     (System.nanoTime() - setupStart) / 1e9);
             var payments = PaymentServiceGrpc.newBlockingStub(channel).withInterceptors(teller);
+            // Each client is a teller of its own, as at a branch's desks: the node's per-principal rate limit
+            // (strongroom.grpc.rate-limit) applies to each, not to the run as a whole.
+            int mostClients = clientCounts.stream().mapToInt(Integer::intValue).max().orElse(1);
+            List<PaymentServiceGrpc.PaymentServiceBlockingStub> tellers = new ArrayList<>();
+            for (int c = 0; c < mostClients; c++) {
+                tellers.add(PaymentServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(
+                        TokenCommand.issue(key, Instant.now(), Duration.ofHours(12), "bench-teller-" + c, "TELLER",
+                                "BRANCH", Map.of("branch", "bench"), "strongroom", "strongroom"))));
+            }
             List<String> pending = java.util.Collections.synchronizedList(new ArrayList<>());
             ProcessCpu cpu = new ProcessCpu(dataDir);
             for (int clients : clientCounts) {
                 ProcessCpu.Sample before = cpu.sample();
-                Level level = transfers(payments, accounts, clients, seconds, run, pending);
+                Level level = transfers(tellers, accounts, clients, seconds, run, pending);
                 levels.add(level);
                 print("strongroom transfers", level);
                 System.out.printf("  cpu during the level: %s%n", ProcessCpu.between(before, cpu.sample()));
@@ -196,7 +205,7 @@ final class TransferBenchmark {
         return List.of(ids);
     }
 
-    private static Level transfers(PaymentServiceGrpc.PaymentServiceBlockingStub payments, List<String> accounts,
+    private static Level transfers(List<PaymentServiceGrpc.PaymentServiceBlockingStub> tellers, List<String> accounts,
                                    int clients, int seconds, String run, List<String> pending) throws Exception {
         Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -206,6 +215,7 @@ final class TransferBenchmark {
         for (int c = 0; c < clients; c++) {
             Random random = new Random(31L * clients + c);
             int client = c;
+            PaymentServiceGrpc.PaymentServiceBlockingStub payments = tellers.get(c);
             futures.add(pool.submit(() -> {
                 long[] samples = new long[MAX_SAMPLES];
                 int count = 0;

@@ -53,8 +53,8 @@ class TokenAuthenticationTest extends NodeTest {
                 .subject("teller-jwt")
                 .issuer("strongroom")
                 .audience(List.of("strongroom"))
-                .issueTime(Date.from(START))
-                .expirationTime(Date.from(START.plus(Duration.ofHours(1))))
+                .issueTime(Date.from(support.clock().instant()))
+                .expirationTime(Date.from(support.clock().instant().plus(Duration.ofHours(1))))
                 .claim("role", "TELLER")
                 .claim("channel", "BRANCH")
                 .claim("branch", "branch-9");
@@ -117,10 +117,13 @@ class TokenAuthenticationTest extends NodeTest {
 
     @Test
     void expiredTokensAreRefused() throws Exception {
-        String expired = token(nodeKey(), claims -> claims.expirationTime(Date.from(START.minusSeconds(120))));
+        // Relative to the test clock, which other tests move forward.
+        java.time.Instant now = support.clock().instant();
+        String expired = token(nodeKey(), claims -> claims.expirationTime(Date.from(now.minusSeconds(120))));
         assertError(() -> withAuthorization("Bearer " + expired).getCustomer(GetCustomerRequest.getDefaultInstance()),
                 Status.Code.UNAUTHENTICATED, "INVALID_CREDENTIALS");
-        String notYetValid = token(nodeKey(), claims -> claims.notBeforeTime(Date.from(START.plusSeconds(600))));
+        String notYetValid = token(nodeKey(), claims -> claims.notBeforeTime(Date.from(now.plusSeconds(600)))
+                .expirationTime(Date.from(now.plusSeconds(3600))));
         assertError(() -> withAuthorization("Bearer " + notYetValid)
                 .getCustomer(GetCustomerRequest.getDefaultInstance()), Status.Code.UNAUTHENTICATED,
                 "INVALID_CREDENTIALS");
