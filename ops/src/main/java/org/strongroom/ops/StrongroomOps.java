@@ -59,8 +59,8 @@ public final class StrongroomOps {
                          transfers per second and p50/p95/p99; then, when pgbench is found, PostgreSQL's
                          TPC-B-like script and a one-transaction transfer script on the node's PostgreSQL (a
                          database of their own) at the same client counts, and the node's share of each
-                         --accounts 1000  --clients 1,8,32  --seconds 20  [--target] [--data-dir var]
-                         [--pgbench PATH] [--pg-host 127.0.0.1 --pg-port <from data-dir> --pg-user postgres]
+                         --accounts 1000  --clients 1,8,32  --seconds 20  --warmup 30  [--target]
+                         [--data-dir var] [--pgbench PATH] [--pg-host 127.0.0.1 --pg-port <from data-dir> --pg-user postgres]
                          [--scale 10]
                   workload  the bank workload: random transfers between N accounts from C clients, retried with
                          the same request ids, a reader of every balance, then the checker (conservation, limits,

@@ -78,10 +78,12 @@ final class TransferBenchmark {
         Path dataDir = Path.of(options.text("data-dir", "var"));
         int accountCount = options.number("accounts", 1000);
         int seconds = options.number("seconds", 20);
+        int warmup = options.number("warmup", 30);
         List<Integer> clientCounts = Arrays.stream(options.text("clients", "1,8,32").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
-        if (accountCount < 2 || seconds < 1 || clientCounts.stream().anyMatch(c -> c < 1)) {
-            System.err.println("--accounts is 2 or more, --seconds 1 or more, --clients a list of counts >= 1");
+        if (accountCount < 2 || seconds < 1 || warmup < 0 || clientCounts.stream().anyMatch(c -> c < 1)) {
+            System.err.println("--accounts is 2 or more, --seconds 1 or more, --warmup 0 or more, --clients a list "
+                    + "of counts >= 1");
             return 2;
         }
         var key = TokenCommand.developmentKey(dataDir);
@@ -108,6 +110,14 @@ final class TransferBenchmark {
             }
             List<String> pending = java.util.Collections.synchronizedList(new ArrayList<>());
             ProcessCpu cpu = new ProcessCpu(dataDir);
+            if (warmup > 0) {
+                // The node's JIT compiles the transfer path during the first tens of seconds of load; without
+                // this the first level measures the compiler as much as the node.
+                ProcessCpu.Sample before = cpu.sample();
+                Level level = transfers(tellers, accounts, mostClients, warmup, run + "-w", pending);
+                print("warm-up (not counted)", level);
+                System.out.printf("  cpu during the warm-up: %s%n", ProcessCpu.between(before, cpu.sample()));
+            }
             for (int clients : clientCounts) {
                 ProcessCpu.Sample before = cpu.sample();
                 Level level = transfers(tellers, accounts, clients, seconds, run, pending);
