@@ -47,6 +47,7 @@ final class LoanBenchmark {
         String product = options.text("product", "PERSONAL-EUR");
         int instalments = options.number("instalments", 12);
         int cobDays = options.number("cob-days", 1);
+        int warmup = options.number("warmup", 500);
         Path dataDir = Path.of(options.text("data-dir", "var"));
         RSAKey key = TokenCommand.developmentKey(dataDir);
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
@@ -58,99 +59,13 @@ final class LoanBenchmark {
             var clearingFeed = AccountServiceGrpc.newBlockingStub(channel)
                     .withInterceptors(OpsSupport.clearingFeed(dataDir));
             String run = UUID.randomUUID().toString().substring(0, 8);
-            int customerCount = (loanCount + perCustomer - 1) / perCustomer;
-            String[][] borrowers = new String[customerCount][];
-            ExecutorService pool = Executors.newFixedThreadPool(clients);
-            AtomicInteger next = new AtomicInteger();
-            long setupStart = System.nanoTime();
-            List<Future<?>> setup = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                setup.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < customerCount; i = next.getAndIncrement()) {
-                        String customerId = customers.withDeadlineAfter(30, TimeUnit.SECONDS).registerCustomer(
-                                OpsSupport.customer("lb-" + run + "-c" + i, "Loan Customer " + i,
-                                        "LB" + run.toUpperCase() + i, "loan" + i + "@example.com"))
-                                .getCustomer().getCustomerId();
-                        OpenAccountRequest open = OpenAccountRequest.newBuilder().setRequestId("lb-" + run + "-a" + i)
-                                .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
-                                .setCurrencyCode("EUR").build();
-                        String accountId;
-                        try {
-                            accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS).openAccount(open)
-                                    .getAccount().getAccountId();
-                        } catch (io.grpc.StatusRuntimeException e) {
-                            // Read-your-writes makes this impossible; counted (and retried once) so that a
-                            // regression shows in the summary instead of ending the run.
-                            if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
-                                throw e;
-                            }
-                            setupRetries.increment();
-                            Thread.sleep(200);
-                            accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS)
-                                    .openAccount(open.toBuilder().setRequestId(open.getRequestId() + "-retry").build())
-                                    .getAccount().getAccountId();
-                        }
-                        clearingFeed.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
-                                .setRequestId("lb-" + run + "-d" + i).setAccountId(accountId)
-                                .setAmount(OpsSupport.cents(500_000_00L))
-                                .setCounterparty(OpsSupport.clearing("salary")).build());
-                        borrowers[i] = new String[] {customerId, accountId};
-                    }
-                    return null;
-                }));
+            if (warmup > 0) {
+                // Other customers' loans first, not counted: the node's JIT compiles the loan path meanwhile.
+                applications("warm-up (not counted): ", run + "w", warmup, clients, perCustomer, product, instalments,
+                        key, channel, customers, accounts, clearingFeed, setupRetries);
             }
-            for (Future<?> task : setup) {
-                task.get();
-            }
-            System.out.printf("setup: %d customers with funded accounts in %.1f s (%d account opening retried)%n", customerCount,
-                    (System.nanoTime() - setupStart) / 1e9, setupRetries.sum());
-
-            Map<String, String> tokens = new ConcurrentHashMap<>();
-            Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
-            long[] latencies = new long[loanCount];
-            next.set(0);
-            long applyStart = System.nanoTime();
-            List<Future<?>> applications = new ArrayList<>();
-            for (int c = 0; c < clients; c++) {
-                applications.add(pool.submit(() -> {
-                    for (int i = next.getAndIncrement(); i < loanCount; i = next.getAndIncrement()) {
-                        // Round-robin over the customers: concurrent applications are from different customers
-                        // (one customer's applications queue on their account's lock, one after the other).
-                        String[] borrower = borrowers[i % borrowers.length];
-                        String token = tokens.computeIfAbsent(borrower[0], id -> TokenCommand.issue(key, Instant.now(),
-                                Duration.ofHours(12), id, "CUSTOMER", "MOBILE", Map.of(), "strongroom", "strongroom"));
-                        var loans = LoanServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));
-                        long begin = System.nanoTime();
-                        String outcome;
-                        try {
-                            LoanStatus status = loans.withDeadlineAfter(30, TimeUnit.SECONDS).applyForLoan(
-                                    ApplyForLoanRequest.newBuilder().setRequestId("lb-" + run + "-l" + i)
-                                            .setCustomerId(borrower[0]).setAccountId(borrower[1])
-                                            .setProductCode(product).setPrincipal(OpsSupport.cents(1000_00L))
-                                            .setInstalments(instalments).setDeclaredMonthlyIncome(OpsSupport.cents(4000_00L))
-                                            .build()).getLoan().getStatus();
-                            outcome = status.name().substring("LOAN_STATUS_".length());
-                        } catch (io.grpc.StatusRuntimeException e) {
-                            outcome = e.getStatus().getCode().name();
-                        }
-                        latencies[i] = System.nanoTime() - begin;
-                        outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> task : applications) {
-                task.get();
-            }
-            double applySeconds = (System.nanoTime() - applyStart) / 1e9;
-            pool.shutdown();
-            long[] sorted = latencies.clone();
-            Arrays.sort(sorted);
-            System.out.printf("applications: %d in %.1f s (%.1f/s) from %d clients; outcomes %s%n", loanCount,
-                    applySeconds, loanCount / applySeconds, clients, outcomes);
-            System.out.printf("apply -> disbursed ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n",
-                    OpsSupport.percentileMillis(sorted, 50), OpsSupport.percentileMillis(sorted, 95),
-                    OpsSupport.percentileMillis(sorted, 99), sorted[sorted.length - 1] / 1e6);
+            applications("", run, loanCount, clients, perCustomer, product, instalments, key, channel, customers,
+                    accounts, clearingFeed, setupRetries);
         } finally {
             channel.shutdownNow();
         }
@@ -161,5 +76,108 @@ final class LoanBenchmark {
             status = CloseOfBusinessCommand.run("run", Options.parse(cob));
         }
         return status;
+    }
+
+    /** Customers with funded accounts, then their applications from the clients, timed apply -> disbursed. */
+    private static void applications(String label, String run, int loanCount, int clients, int perCustomer,
+                                     String product, int instalments, RSAKey key, ManagedChannel channel,
+                                     CustomerServiceGrpc.CustomerServiceBlockingStub customers,
+                                     AccountServiceGrpc.AccountServiceBlockingStub accounts,
+                                     AccountServiceGrpc.AccountServiceBlockingStub clearingFeed,
+                                     java.util.concurrent.atomic.LongAdder setupRetries) throws Exception {
+        int customerCount = (loanCount + perCustomer - 1) / perCustomer;
+        String[][] borrowers = new String[customerCount][];
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        AtomicInteger next = new AtomicInteger();
+        long setupStart = System.nanoTime();
+        List<Future<?>> setup = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            setup.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < customerCount; i = next.getAndIncrement()) {
+                    String customerId = customers.withDeadlineAfter(30, TimeUnit.SECONDS).registerCustomer(
+                            OpsSupport.customer("lb-" + run + "-c" + i, "Loan Customer " + i,
+                                    "LB" + run.toUpperCase() + i, "loan" + i + "@example.com"))
+                            .getCustomer().getCustomerId();
+                    OpenAccountRequest open = OpenAccountRequest.newBuilder().setRequestId("lb-" + run + "-a" + i)
+                            .setCustomerId(customerId).setProduct(AccountProduct.ACCOUNT_PRODUCT_CURRENT)
+                            .setCurrencyCode("EUR").build();
+                    String accountId;
+                    try {
+                        accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS).openAccount(open)
+                                .getAccount().getAccountId();
+                    } catch (io.grpc.StatusRuntimeException e) {
+                        // Read-your-writes makes this impossible; counted (and retried once) so that a
+                        // regression shows in the summary instead of ending the run.
+                        if (e.getStatus().getCode() != io.grpc.Status.Code.NOT_FOUND) {
+                            throw e;
+                        }
+                        setupRetries.increment();
+                        Thread.sleep(200);
+                        accountId = accounts.withDeadlineAfter(30, TimeUnit.SECONDS)
+                                .openAccount(open.toBuilder().setRequestId(open.getRequestId() + "-retry").build())
+                                .getAccount().getAccountId();
+                    }
+                    clearingFeed.withDeadlineAfter(30, TimeUnit.SECONDS).depositFunds(DepositFundsRequest.newBuilder()
+                            .setRequestId("lb-" + run + "-d" + i).setAccountId(accountId)
+                            .setAmount(OpsSupport.cents(500_000_00L))
+                            .setCounterparty(OpsSupport.clearing("salary")).build());
+                    borrowers[i] = new String[] {customerId, accountId};
+                }
+                return null;
+            }));
+        }
+        for (Future<?> task : setup) {
+            task.get();
+        }
+        System.out.printf("%ssetup: %d customers with funded accounts in %.1f s (%d account opening retried)%n", label,
+                customerCount,
+                (System.nanoTime() - setupStart) / 1e9, setupRetries.sum());
+
+        Map<String, String> tokens = new ConcurrentHashMap<>();
+        Map<String, LongAdder> outcomes = new ConcurrentHashMap<>();
+        long[] latencies = new long[loanCount];
+        next.set(0);
+        long applyStart = System.nanoTime();
+        List<Future<?>> applications = new ArrayList<>();
+        for (int c = 0; c < clients; c++) {
+            applications.add(pool.submit(() -> {
+                for (int i = next.getAndIncrement(); i < loanCount; i = next.getAndIncrement()) {
+                    // Round-robin over the customers: concurrent applications are from different customers
+                    // (one customer's applications queue on their account's lock, one after the other).
+                    String[] borrower = borrowers[i % borrowers.length];
+                    String token = tokens.computeIfAbsent(borrower[0], id -> TokenCommand.issue(key, Instant.now(),
+                            Duration.ofHours(12), id, "CUSTOMER", "MOBILE", Map.of(), "strongroom", "strongroom"));
+                    var loans = LoanServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));
+                    long begin = System.nanoTime();
+                    String outcome;
+                    try {
+                        LoanStatus status = loans.withDeadlineAfter(30, TimeUnit.SECONDS).applyForLoan(
+                                ApplyForLoanRequest.newBuilder().setRequestId("lb-" + run + "-l" + i)
+                                        .setCustomerId(borrower[0]).setAccountId(borrower[1])
+                                        .setProductCode(product).setPrincipal(OpsSupport.cents(1000_00L))
+                                        .setInstalments(instalments).setDeclaredMonthlyIncome(OpsSupport.cents(4000_00L))
+                                        .build()).getLoan().getStatus();
+                        outcome = status.name().substring("LOAN_STATUS_".length());
+                    } catch (io.grpc.StatusRuntimeException e) {
+                        outcome = e.getStatus().getCode().name();
+                    }
+                    latencies[i] = System.nanoTime() - begin;
+                    outcomes.computeIfAbsent(outcome, k -> new LongAdder()).increment();
+                }
+                return null;
+            }));
+        }
+        for (Future<?> task : applications) {
+            task.get();
+        }
+        double applySeconds = (System.nanoTime() - applyStart) / 1e9;
+        pool.shutdown();
+        long[] sorted = latencies.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%sapplications: %d in %.1f s (%.1f/s) from %d clients; outcomes %s%n", label, loanCount,
+                applySeconds, loanCount / applySeconds, clients, outcomes);
+        System.out.printf("%sapply -> disbursed ms: p50 %.1f  p95 %.1f  p99 %.1f  max %.1f%n", label,
+                OpsSupport.percentileMillis(sorted, 50), OpsSupport.percentileMillis(sorted, 95),
+                OpsSupport.percentileMillis(sorted, 99), sorted[sorted.length - 1] / 1e6);
     }
 }

@@ -54,7 +54,8 @@ public final class StrongroomOps {
                          disbursed), latency percentiles of apply -> disbursed; then close of business for the
                          date, loans per second
                          --loans 1000  --clients 8  --loans-per-customer 5  --product PERSONAL-EUR
-                         --instalments 12  --cob-days 1  [--target] [--data-dir var]
+                         --instalments 12  --cob-days 1  --warmup 500 (other customers' loans first, not
+                         counted)  [--target] [--data-dir var]
                   bench  internal transfers over real gRPC between N funded accounts at each client count:
                          transfers per second and p50/p95/p99; then, when pgbench is found, PostgreSQL's
                          TPC-B-like script and a one-transaction transfer script on the node's PostgreSQL (a
