@@ -4,9 +4,9 @@ import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.StreamingEventProcessor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
+import org.strongroom.node.StartupStep;
 
 /**
  * Runs the {@link TransferProcessHandler transfer process} only while it has work. This release carries
@@ -17,15 +17,16 @@ import org.springframework.stereotype.Component;
  * STOPPED. When there are some, it runs until the node stops.
  */
 @Component
-public class TransferProcessStandby implements SmartLifecycle {
+public class TransferProcessStandby extends StartupStep {
 
     private static final Logger log = LoggerFactory.getLogger(TransferProcessStandby.class);
 
     private final EventProcessingConfiguration processing;
     private final JdbcTemplate jdbc;
-    private volatile boolean running;
 
     public TransferProcessStandby(EventProcessingConfiguration processing, JdbcTemplate jdbc) {
+        // After Axon has started its processors (Axon's Spring configuration starts at MAX_VALUE - 3072).
+        super(Integer.MAX_VALUE - 2048);
         this.processing = processing;
         this.jdbc = jdbc;
     }
@@ -70,24 +71,7 @@ public class TransferProcessStandby implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected void run() {
         runWhileTransfersAreInFlight();
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** After Axon has started its processors (Axon's Spring configuration starts at MAX_VALUE - 3072). */
-    @Override
-    public int getPhase() {
-        return Integer.MAX_VALUE - 2048;
     }
 }

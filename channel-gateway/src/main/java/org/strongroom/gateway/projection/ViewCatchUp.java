@@ -9,11 +9,11 @@ import org.axonframework.eventhandling.tokenstore.TokenStore;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.strongroom.node.StartupStep;
 import org.strongroom.projections.api.Projections;
 
 /**
@@ -26,7 +26,7 @@ import org.strongroom.projections.api.Projections;
  * had already handled change nothing.
  */
 @Component
-public class ViewCatchUp implements SmartLifecycle {
+public class ViewCatchUp extends StartupStep {
 
     private static final Logger log = LoggerFactory.getLogger(ViewCatchUp.class);
 
@@ -35,10 +35,11 @@ public class ViewCatchUp implements SmartLifecycle {
     private final TokenStore tokens;
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
-    private volatile boolean running;
 
     public ViewCatchUp(EventProcessingConfiguration processing, EventStorageEngine events, TokenStore tokens,
                        JdbcTemplate jdbc, PlatformTransactionManager transactionManager) {
+        // Early: before the gRPC server takes calls.
+        super(Integer.MIN_VALUE + 1000);
         this.processing = processing;
         this.events = events;
         this.tokens = tokens;
@@ -97,27 +98,10 @@ public class ViewCatchUp implements SmartLifecycle {
     }
 
     @Override
-    public void start() {
+    protected void run() {
         long replayed = catchUpAll();
         if (replayed > 0) {
             log.info("the read-your-writes views replayed {} events the earlier release had not applied", replayed);
         }
-        running = true;
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Early: before the gRPC server takes calls. */
-    @Override
-    public int getPhase() {
-        return Integer.MIN_VALUE + 1000;
     }
 }

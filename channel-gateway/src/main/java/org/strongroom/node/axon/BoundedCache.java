@@ -1,9 +1,9 @@
 package org.strongroom.node.axon;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.axonframework.common.Registration;
 import org.axonframework.common.caching.Cache;
+import org.strongroom.kernel.BoundedMap;
 
 /**
  * An Axon {@link Cache} holding at most {@code maxEntries} entries, the least recently used leaving
@@ -14,15 +14,7 @@ public final class BoundedCache implements Cache {
     private final Map<Object, Object> entries;
 
     public BoundedCache(int maxEntries) {
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("a cache holds at least one entry, not " + maxEntries);
-        }
-        this.entries = new LinkedHashMap<>(Math.min(maxEntries, 1024), 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Object, Object> eldest) {
-                return size() > maxEntries;
-            }
-        };
+        this.entries = new BoundedMap<>(maxEntries);
     }
 
     @Override

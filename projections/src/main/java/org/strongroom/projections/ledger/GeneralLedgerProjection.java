@@ -3,6 +3,9 @@ package org.strongroom.projections.ledger;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import org.strongroom.account.api.AccountEvents.TransferDebitedEvent;
 import org.strongroom.account.api.AccountProduct;
 import org.strongroom.account.api.Counterparty;
 import org.strongroom.account.api.CounterpartyType;
+import org.strongroom.kernel.BoundedMap;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.loan.api.LoanApi.LineAmount;
 import org.strongroom.loan.api.LoanApi.LoanDayClosedEvent;
@@ -57,15 +61,13 @@ import org.strongroom.teller.api.TillApi.TillOpenedEvent;
 @ProcessingGroup(Projections.GENERAL_LEDGER)
 public class GeneralLedgerProjection {
 
+    /** The unit-of-work resource holding a processor batch's entries until the batch commits. */
+    private static final String PENDING_ENTRIES = GeneralLedgerProjection.class.getName() + ".entries";
+    private static final int ENTRIES_PER_STATEMENT = 1000;
+
     private final JdbcTemplate jdbc;
     /** Deposit accounts' products, bounded (least recently used leave first); a miss reads the table. */
-    private final Map<String, String> products = java.util.Collections.synchronizedMap(
-            new LinkedHashMap<>(1024, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                    return size() > 100_000;
-                }
-            });
+    private final Map<String, String> products = Collections.synchronizedMap(new BoundedMap<>(100_000));
 
     public GeneralLedgerProjection(JdbcTemplate jdbc) {
         this.jdbc = jdbc;
@@ -256,10 +258,6 @@ public class GeneralLedgerProjection {
         Entry entry = new Entry(message.getIdentifier(), message.getPayloadType().getSimpleName(),
                 subjectId, description, businessDate == null ? null : LocalDate.parse(businessDate),
                 Timestamp.from(message.getTimestamp()), posted);
-        if (!CurrentUnitOfWork.isStarted()) {
-            write(List.of(entry));
-            return;
-        }
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
         batch.getOrComputeResource(PENDING_ENTRIES, key -> {
             List<Entry> pending = new ArrayList<>();
@@ -267,9 +265,6 @@ public class GeneralLedgerProjection {
             return pending;
         }).add(entry);
     }
-
-    private static final String PENDING_ENTRIES = GeneralLedgerProjection.class.getName() + ".entries";
-    private static final int ENTRIES_PER_STATEMENT = 1000;
 
     private void write(List<Entry> entries) {
         for (int from = 0; from < entries.size(); from += ENTRIES_PER_STATEMENT) {
@@ -287,12 +282,12 @@ public class GeneralLedgerProjection {
             // not it: an event that committed late, filling a gap, comes with the token's highest index).
             sql.append(i == 0 ? "" : ", ")
                     .append("((SELECT global_index FROM domain_event_entry WHERE event_identifier = ?), ?, ?, ?, ?, ?, ?)");
-            args.addAll(java.util.Arrays.asList(entry.eventId(), entry.eventId(), entry.type(), entry.subjectId(), entry.description(),
-                    entry.businessDate(), entry.createTime()));
+            args.addAll(Arrays.asList(entry.eventId(), entry.eventId(), entry.type(), entry.subjectId(),
+                    entry.description(), entry.businessDate(), entry.createTime()));
         }
         // RETURNING names the entries recorded now; one recorded before (a redelivery) gets no lines again.
         sql.append(" ON CONFLICT (entry_position) DO NOTHING RETURNING entry_position, event_id");
-        Map<String, Long> recorded = new java.util.HashMap<>();
+        Map<String, Long> recorded = new HashMap<>();
         jdbc.query(sql.toString(), rs -> {
             recorded.put(rs.getString(2), rs.getLong(1));
         }, args.toArray());
