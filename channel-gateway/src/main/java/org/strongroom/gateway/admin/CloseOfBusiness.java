@@ -24,11 +24,13 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.strongroom.gateway.command.LockingOperationScope;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.loan.LoanDesk;
 import org.strongroom.gateway.payment.ScheduledTransfers;
+import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
@@ -39,9 +41,9 @@ import org.strongroom.projections.loan.LoanViews;
 
 /**
  * Close of business for the current business date: the transfers scheduled for it start, then every
- * active loan is closed for the date (collection,
- * accrual, penalty interest, ageing), each in its own transaction, by a few workers over disjoint segments
- * of loans; then the business date advances. One run at a time across nodes (a PostgreSQL session lock).
+ * active loan is closed for the date (collection, accrual, penalty interest, ageing) by a few workers over
+ * disjoint segments of loans, a batch of a segment's loans per transaction
+ * ({@code strongroom.loans.cob-batch-size}); then the business date advances. One run at a time across nodes (a PostgreSQL session lock).
  * A run that stops part-way (error, shutdown, crash) is resumed by running the date again: every loan
  * knows the last date it was closed for, so nothing happens twice.
  */
@@ -198,6 +200,7 @@ public class CloseOfBusiness {
                 Long.class, date);
         jdbc.update("UPDATE cob_run SET loans_total = ? WHERE business_date = ?", done + open.size(), date);
         int segments = properties.getCobSegments();
+        int batchSize = properties.getCobBatchSize();
         List<List<String>> bySegment = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             bySegment.add(new ArrayList<>());
@@ -220,14 +223,21 @@ public class CloseOfBusiness {
                 tasks.add(workers.submit(() -> {
                     try {
                         system.run(() -> {
-                            for (String loanId : bySegment.get(segment)) {
-                                if (failure.get() != null) {
-                                    return null;
+                            List<String> loans = bySegment.get(segment);
+                            for (int from = 0; from < loans.size() && failure.get() == null; from += batchSize) {
+                                List<String> batch = loans.subList(from, Math.min(loans.size(), from + batchSize));
+                                if (stopAfterLoans > 0) {
+                                    // A crash between transactions: the loans up to the limit commit.
+                                    long allowed = stopAfterLoans - processed.getAndAdd(batch.size());
+                                    if (allowed < batch.size()) {
+                                        if (allowed > 0) {
+                                            closeBatch(batch.subList(0, (int) allowed), date, segment);
+                                        }
+                                        throw new IllegalStateException("stopped after " + stopAfterLoans
+                                                + " loans (test)");
+                                    }
                                 }
-                                if (stopAfterLoans > 0 && processed.incrementAndGet() > stopAfterLoans) {
-                                    throw new IllegalStateException("stopped after " + stopAfterLoans + " loans (test)");
-                                }
-                                closeLoan(loanId, date, segment);
+                                closeBatch(batch, date, segment);
                             }
                             return null;
                         });
@@ -253,17 +263,22 @@ public class CloseOfBusiness {
         log.info("close of business for {} completed: {} loans", date, find(date).map(Run::loansDone).orElse(0L));
     }
 
-    /** One loan's close of business, with its segment's progress, in one transaction. */
-    private void closeLoan(String loanId, LocalDate date, int segment) {
-        transactions.executeWithoutResult(tx -> {
-            IdempotentExecutor.lockAggregate(jdbc, loanId);
-            LoanDesk.Closed closed = desk.closeDay(loanId, date, "cob-" + date + "-" + loanId);
-            if (!closed.alreadyClosed()) {
-                jdbc.update("UPDATE cob_segment SET loans_done = loans_done + 1, collections = collections + ?, "
+    /**
+     * A batch of one segment's loans closed in one transaction and one unit of work, with the segment's
+     * progress: their events are appended together and the loan and account views written once. The
+     * view writers' lock and the loans' locks are taken first, then the paying accounts' (LoanDesk).
+     */
+    private void closeBatch(List<String> loanIds, LocalDate date, int segment) {
+        transactions.executeWithoutResult(tx -> LockingOperationScope.inOneUnitOfWork(() -> {
+            LoanDesk.Closed closed = desk.closeDays(loanIds, date, "cob-" + date, aggregates -> ViewWriters
+                    .holdSharedWith(jdbc, aggregates.stream().map(IdempotentExecutor::aggregateLockId).toList()));
+            if (closed.loansClosed() > 0) {
+                jdbc.update("UPDATE cob_segment SET loans_done = loans_done + ?, collections = collections + ?, "
                                 + "shortfalls = shortfalls + ? WHERE business_date = ? AND segment = ?",
-                        closed.collected() ? 1 : 0, closed.shortfall() ? 1 : 0, date, segment);
+                        closed.loansClosed(), closed.collections(), closed.shortfalls(), date, segment);
             }
-        });
+            return null;
+        }));
     }
 
     public Optional<Run> find(LocalDate date) {

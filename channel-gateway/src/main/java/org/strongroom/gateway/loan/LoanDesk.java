@@ -2,6 +2,8 @@ package org.strongroom.gateway.loan;
 
 import java.time.Clock;
 import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -174,35 +176,57 @@ public class LoanDesk {
         return new Repaid(before, after, transactionId);
     }
 
-    /** What close of business did for one loan on one date. */
-    public record Closed(boolean alreadyClosed, boolean collected, boolean shortfall) {
+    /** What close of business did for a batch of loans on one date. */
+    public record Closed(int loansClosed, int collections, int shortfalls) {
     }
 
     /**
-     * Close of business for one loan: collects what is due from its account (as much as the account's own
-     * funds cover), then closes the day (accrual, penalty interest, ageing). A loan already closed for the
-     * date is left alone, so a rerun or a resumed run changes nothing twice.
+     * Close of business for a batch of loans, in the caller's transaction: each loan due something
+     * collects it from its account (as much as the account's own funds cover), then its day is closed
+     * (accrual, penalty interest, ageing). A loan not active, or already closed for the date, is left
+     * alone, so a rerun or a resumed run changes nothing twice.
+     *
+     * @param runId the run's id; a loan's commands carry {@code runId-loanId} as their request id
+     * <p>Locks: the loans' (sorted by id) first, then the accounts that pay something today (sorted by id,
+     * as transfers take them), each set in one statement through {@code lockAll}. Every account lock of the
+     * batch is held before the first collection, so a batch never waits for an account while holding
+     * another it took for an earlier loan.
      */
-    public Closed closeDay(String loanId, LocalDate date, String requestId) {
-        LoanDetails loan = commands.send(new InspectLoanCommand(loanId, date), requestId, LOAN_NOT_FOUND);
-        if (loan.status() != LoanStatus.ACTIVE || !loan.closedThrough().isBefore(date)) {
-            return new Closed(true, false, false);
-        }
-        boolean collected = false;
-        boolean shortfall = false;
-        if (loan.dueNow().isPositive()) {
-            String transactionId = UUID.randomUUID().toString();
-            IdempotentExecutor.lockAggregate(jdbc, loan.accountId());
-            Money taken = commands.send(new CollectDueAmountCommand(loan.accountId(), transactionId, loan.dueNow(),
-                    new Counterparty(CounterpartyType.LOAN, loanId)), requestId, ACCOUNT_NOT_FOUND);
-            if (taken.isPositive()) {
-                commands.send(new RepayLoanCommand(loanId, transactionId, taken, date, null,
-                        RepaymentSource.AUTO_DEBIT), requestId, LOAN_NOT_FOUND);
-                collected = true;
+    public Closed closeDays(List<String> loanIds, LocalDate date, String runId,
+                            java.util.function.Consumer<List<String>> lockAll) {
+        List<String> sortedLoans = loanIds.stream().sorted().toList();
+        lockAll.accept(sortedLoans);
+        List<LoanDetails> open = new ArrayList<>();
+        for (String loanId : sortedLoans) {
+            LoanDetails loan = commands.send(new InspectLoanCommand(loanId, date), runId + "-" + loanId,
+                    LOAN_NOT_FOUND);
+            if (loan.status() == LoanStatus.ACTIVE && loan.closedThrough().isBefore(date)) {
+                open.add(loan);
             }
-            shortfall = taken.compareTo(loan.dueNow()) < 0;
         }
-        commands.send(new CloseLoanDayCommand(loanId, date), requestId, LOAN_NOT_FOUND);
-        return new Closed(false, collected, shortfall);
+        lockAll.accept(open.stream().filter(loan -> loan.dueNow().isPositive()).map(LoanDetails::accountId)
+                .distinct().sorted().toList());
+        int collections = 0;
+        int shortfalls = 0;
+        for (LoanDetails loan : open) {
+            // Each loan's events carry a request id of their own: the run's, then the loan's.
+            String requestId = runId + "-" + loan.loanId();
+            if (loan.dueNow().isPositive()) {
+                String transactionId = UUID.randomUUID().toString();
+                Money taken = commands.send(new CollectDueAmountCommand(loan.accountId(), transactionId,
+                        loan.dueNow(), new Counterparty(CounterpartyType.LOAN, loan.loanId())), requestId,
+                        ACCOUNT_NOT_FOUND);
+                if (taken.isPositive()) {
+                    commands.send(new RepayLoanCommand(loan.loanId(), transactionId, taken, date, null,
+                            RepaymentSource.AUTO_DEBIT), requestId, LOAN_NOT_FOUND);
+                    collections++;
+                }
+                if (taken.compareTo(loan.dueNow()) < 0) {
+                    shortfalls++;
+                }
+            }
+            commands.send(new CloseLoanDayCommand(loan.loanId(), date), requestId, LOAN_NOT_FOUND);
+        }
+        return new Closed(open.size(), collections, shortfalls);
     }
 }

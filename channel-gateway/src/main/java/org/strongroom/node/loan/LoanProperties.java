@@ -22,6 +22,12 @@ public class LoanProperties {
     private int cobSegments = 8;
     /** ... worked on by this many threads, each segment by one thread at a time. */
     private int cobThreads = 2;
+    /**
+     * ... in transactions of at most this many loans each: one append, one lock statement and one commit
+     * for the batch, while its loans and paying accounts stay locked until it commits (a transfer on one of
+     * those accounts waits for the batch).
+     */
+    private int cobBatchSize = 50;
 
     public List<LoanProduct> getProducts() {
         return products;
@@ -72,5 +78,16 @@ public class LoanProperties {
 
     public void setCobThreads(int cobThreads) {
         this.cobThreads = cobThreads;
+    }
+
+    public int getCobBatchSize() {
+        return cobBatchSize;
+    }
+
+    public void setCobBatchSize(int cobBatchSize) {
+        if (cobBatchSize < 1) {
+            throw new IllegalArgumentException("strongroom.loans.cob-batch-size must be at least 1");
+        }
+        this.cobBatchSize = cobBatchSize;
     }
 }

@@ -31,6 +31,8 @@ class CloseOfBusinessTest extends NodeTest {
     BusinessDateService businessDate;
     @Autowired
     CloseOfBusiness closeOfBusiness;
+    @Autowired
+    org.strongroom.node.loan.LoanProperties loanProperties;
 
     private LoanTestAccess loans;
 
@@ -43,6 +45,8 @@ class CloseOfBusinessTest extends NodeTest {
     @AfterEach
     void tearDown() {
         closeOfBusiness.stopAfterLoans = 0;
+        loanProperties.setCobSegments(8);
+        loanProperties.setCobBatchSize(50);
         loans.resetBusinessDate();
     }
 
@@ -130,5 +134,90 @@ class CloseOfBusinessTest extends NodeTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(stored);
         assertThat(businessDate.refresh()).isEqualTo(DUE.plusDays(1));
         loans.assertLedgerBalanced();
+    }
+
+    /**
+     * Batches hold many loans' and accounts' locks at once. Two borrowers each repay three loans from one
+     * account, in batches of two over two segments (so a batch may hold both accounts, and one account's
+     * loans fall in several batches and segments), while
+     * tellers move money between the two accounts in both directions: every transfer completes, every
+     * loan is collected once, nothing deadlocks, and the two balances move by exactly the collections.
+     */
+    @Test
+    void batchesCollectingFromAccountsThatTransfersAreMovingMoneyBetweenNeitherDeadlockNorLoseMoney()
+            throws Exception {
+        // Two segments for six loans: each batch of two may hold both accounts, and two batches run at once.
+        loanProperties.setCobSegments(2);
+        loanProperties.setCobBatchSize(2);
+        LoanTestAccess.Borrower first = loans.borrowerWithLoan("MICRO-EUR", 200, 4);
+        LoanTestAccess.Borrower second = loans.borrowerWithLoan("MICRO-EUR", 200, 4);
+        List<String> loanIds = new ArrayList<>(List.of(first.loanId(), second.loanId()));
+        for (int i = 0; i < 2; i++) {
+            loanIds.add(loans.anotherLoan(first, "MICRO-EUR", 200, 4).loanId());
+            loanIds.add(loans.anotherLoan(second, "MICRO-EUR", 200, 4).loanId());
+        }
+        while (businessDate.refresh().isBefore(DUE)) {
+            assertThat(closeOfBusiness.runAndWait(businessDate.current()).state())
+                    .isEqualTo(CloseOfBusiness.State.COMPLETED);
+        }
+        BigDecimal before = loans.balance(first.accountId()).add(loans.balance(second.accountId()));
+
+        var payments = org.strongroom.proto.payment.v1.PaymentServiceGrpc.newBlockingStub(channel())
+                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
+                        org.strongroom.gateway.AccountFixtures.teller()));
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.ConcurrentLinkedQueue<String> unexpected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.ExecutorService tellers = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            for (int t = 0; t < 4; t++) {
+                boolean forward = t % 2 == 0;
+                tellers.submit(() -> {
+                    while (!stop.get()) {
+                        try {
+                            var transfer = payments.withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
+                                    .transferFunds(org.strongroom.proto.payment.v1.TransferFundsRequest.newBuilder()
+                                            .setRequestId(java.util.UUID.randomUUID().toString())
+                                            .setSourceAccountId(forward ? first.accountId() : second.accountId())
+                                            .setTargetAccountId(forward ? second.accountId() : first.accountId())
+                                            .setAmount(org.strongroom.gateway.AccountFixtures.eur(1, 0))
+                                            .setReference("during close of business").build()).getTransfer();
+                            if (transfer.getStatus() == org.strongroom.proto.payment.v1.TransferStatus.TRANSFER_STATUS_COMPLETED) {
+                                completed.incrementAndGet();
+                            } else {
+                                unexpected.add(transfer.getStatus() + " " + transfer.getFailureReason());
+                            }
+                        } catch (io.grpc.StatusRuntimeException e) {
+                            unexpected.add(e.getStatus().toString());
+                        }
+                    }
+                });
+            }
+            while (completed.get() < 20) {
+                Thread.sleep(5);
+            }
+            CloseOfBusiness.Run run = closeOfBusiness.runAndWait(DUE);
+            int duringRun = completed.get();
+            while (completed.get() < duringRun + 20 && unexpected.isEmpty()) {
+                Thread.sleep(5);
+            }
+            stop.set(true);
+            tellers.shutdown();
+            assertThat(tellers.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+            assertThat(unexpected).isEmpty();
+            assertThat(run.state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
+            assertThat(run.loansDone()).isEqualTo(6);
+            assertThat(run.collections()).isEqualTo(6);
+            for (String loanId : loanIds) {
+                assertThat(events("LoanRepaidEvent", loanId, DUE)).as("collected once").isEqualTo(1);
+            }
+            // Transfers between the two accounts cancel out; each loan took its first instalment, 54.92.
+            assertThat(loans.balance(first.accountId()).add(loans.balance(second.accountId())))
+                    .isEqualByComparingTo(before.subtract(new BigDecimal("54.92").multiply(BigDecimal.valueOf(6))));
+        } finally {
+            stop.set(true);
+            tellers.shutdownNow();
+        }
     }
 }

@@ -29,6 +29,17 @@ public final class LoanTestAccess {
         return new Borrower(seasoned.customerId(), seasoned.accountId(), loan.getLoanId());
     }
 
+    /** Another auto-approved, disbursed loan for the same borrower, paid from the same account. */
+    public Borrower anotherLoan(Borrower borrower, String product, long units, int instalments) {
+        LoanFixtures.Seasoned seasoned = new LoanFixtures.Seasoned(borrower.customerId(), borrower.accountId());
+        var loan = fixtures.loans(seasoned.customer())
+                .applyForLoan(LoanFixtures.application(seasoned, product, units, instalments).build()).getLoan();
+        if (loan.getStatus() != LoanStatus.LOAN_STATUS_ACTIVE) {
+            throw new AssertionError("expected a disbursed loan: " + loan);
+        }
+        return new Borrower(borrower.customerId(), borrower.accountId(), loan.getLoanId());
+    }
+
     public void resetBusinessDate() {
         fixtures.resetBusinessDate();
     }

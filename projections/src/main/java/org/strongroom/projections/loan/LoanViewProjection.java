@@ -63,9 +63,7 @@ public class LoanViewProjection {
     @EventHandler
     void on(LoanReferredEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (advance(event.loanId(), sequence, at)) {
-            jdbc.update("UPDATE loan_view SET approval_id = ? WHERE loan_id = ?", event.approvalId(), event.loanId());
-        }
+        advance(event.loanId(), sequence, at, "approval_id = ?", event.approvalId());
     }
 
     @EventHandler
@@ -83,50 +81,43 @@ public class LoanViewProjection {
     @EventHandler
     void on(LoanDisbursedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (!advance(event.loanId(), sequence, at)) {
+        if (!advance(event.loanId(), sequence, at, "status = 'ACTIVE', disbursement_date = ?, "
+                        + "principal_outstanding = ?, fees_outstanding = ?, closed_through = ?",
+                event.disbursementDate(), event.principal().amount(), event.fee().amount(),
+                event.disbursementDate().minusDays(1))) {
             return;
         }
-        jdbc.update("UPDATE loan_view SET status = 'ACTIVE', disbursement_date = ?, principal_outstanding = ?, "
-                        + "fees_outstanding = ?, closed_through = ? WHERE loan_id = ?",
-                event.disbursementDate(), event.principal().amount(), event.fee().amount(),
-                event.disbursementDate().minusDays(1), event.loanId());
         upsertLines(event.loanId(), event.schedule());
     }
 
     @EventHandler
     void on(LoanInterestAccruedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (advance(event.loanId(), sequence, at)) {
-            jdbc.update("UPDATE loan_view SET interest_accrued = interest_accrued + ? WHERE loan_id = ?",
-                    sum(event.accruals()), event.loanId());
-        }
+        advance(event.loanId(), sequence, at, "interest_accrued = interest_accrued + ?", sum(event.accruals()));
     }
 
     @EventHandler
     void on(LoanDayClosedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (advance(event.loanId(), sequence, at)) {
-            jdbc.update("UPDATE loan_view SET interest_accrued = interest_accrued + ?, "
-                            + "penalties_outstanding = penalties_outstanding + ?, days_past_due = ?, "
-                            + "worst_days_past_due = GREATEST(worst_days_past_due, ?), delinquency_bucket = ?, "
-                            + "closed_through = ? WHERE loan_id = ?",
-                    sum(event.accruals()), event.penalty().amount(), event.daysPastDue(), event.daysPastDue(),
-                    event.bucket().name(), event.businessDate(), event.loanId());
-        }
+        advance(event.loanId(), sequence, at, "interest_accrued = interest_accrued + ?, "
+                        + "penalties_outstanding = penalties_outstanding + ?, days_past_due = ?, "
+                        + "worst_days_past_due = GREATEST(worst_days_past_due, ?), delinquency_bucket = ?, "
+                        + "closed_through = ?",
+                sum(event.accruals()), event.penalty().amount(), event.daysPastDue(), event.daysPastDue(),
+                event.bucket().name(), event.businessDate());
     }
 
     @EventHandler
     void on(LoanRepaidEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (!advance(event.loanId(), sequence, at)) {
+        var allocation = event.allocation();
+        if (!advance(event.loanId(), sequence, at, "penalties_outstanding = penalties_outstanding - ?, "
+                        + "fees_outstanding = fees_outstanding - ?, interest_accrued = interest_accrued - ?, "
+                        + "principal_outstanding = principal_outstanding - ?",
+                allocation.penalties().amount(), allocation.fees().amount(), allocation.interest().amount(),
+                allocation.principal().amount())) {
             return;
         }
-        var allocation = event.allocation();
-        jdbc.update("UPDATE loan_view SET penalties_outstanding = penalties_outstanding - ?, "
-                        + "fees_outstanding = fees_outstanding - ?, interest_accrued = interest_accrued - ?, "
-                        + "principal_outstanding = principal_outstanding - ? WHERE loan_id = ?",
-                allocation.penalties().amount(), allocation.fees().amount(), allocation.interest().amount(),
-                allocation.principal().amount(), event.loanId());
         if (!event.rescheduled().isEmpty()) {
             int last = event.rescheduled().get(event.rescheduled().size() - 1).number();
             jdbc.update("DELETE FROM loan_instalment_view WHERE loan_id = ? AND number > ?", event.loanId(), last);
@@ -142,28 +133,19 @@ public class LoanViewProjection {
     @EventHandler
     void on(LoanClosedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (advance(event.loanId(), sequence, at)) {
-            jdbc.update("UPDATE loan_view SET status = 'CLOSED', days_past_due = 0, delinquency_bucket = 'CURRENT' "
-                    + "WHERE loan_id = ?", event.loanId());
-        }
+        advance(event.loanId(), sequence, at, "status = 'CLOSED', days_past_due = 0, delinquency_bucket = 'CURRENT'");
     }
 
     @EventHandler
     void on(LoanWrittenOffEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (advance(event.loanId(), sequence, at)) {
-            jdbc.update("UPDATE loan_view SET status = 'WRITTEN_OFF', written_off = ? WHERE loan_id = ?",
-                    event.total().amount(), event.loanId());
-        }
+        advance(event.loanId(), sequence, at, "status = 'WRITTEN_OFF', written_off = ?", event.total().amount());
     }
 
     @EventHandler
     void on(LoanRecoveryRecordedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant at) {
-        if (advance(event.loanId(), sequence, at)) {
-            jdbc.update("UPDATE loan_view SET recovered = ? WHERE loan_id = ?", event.recoveredTotal().amount(),
-                    event.loanId());
-        }
+        advance(event.loanId(), sequence, at, "recovered = ?", event.recoveredTotal().amount());
     }
 
     @ResetHandler
@@ -173,15 +155,22 @@ public class LoanViewProjection {
     }
 
     private void status(String loanId, String status, long sequence, Instant at) {
-        if (advance(loanId, sequence, at)) {
-            jdbc.update("UPDATE loan_view SET status = ? WHERE loan_id = ?", status, loanId);
-        }
+        advance(loanId, sequence, at, "status = ?", status);
     }
 
-    /** Records that the loan's event {@code sequence} is applied; false if it was applied before. */
-    private boolean advance(String loanId, long sequence, Instant at) {
-        return jdbc.update("UPDATE loan_view SET last_sequence = ?, update_time = ? WHERE loan_id = ? "
-                + "AND last_sequence < ?", sequence, Timestamp.from(at), loanId, sequence) == 1;
+    /**
+     * Applies the loan's event {@code sequence} to its row ({@code assignments} with their values) and
+     * records it as applied, in one statement; false, changing nothing, if it was applied before.
+     */
+    private boolean advance(String loanId, long sequence, Instant at, String assignments, Object... values) {
+        Object[] arguments = new Object[values.length + 4];
+        arguments[0] = sequence;
+        arguments[1] = Timestamp.from(at);
+        System.arraycopy(values, 0, arguments, 2, values.length);
+        arguments[values.length + 2] = loanId;
+        arguments[values.length + 3] = sequence;
+        return jdbc.update("UPDATE loan_view SET last_sequence = ?, update_time = ?, " + assignments
+                + " WHERE loan_id = ? AND last_sequence < ?", arguments) == 1;
     }
 
     /** The schedule's lines in one JDBC batch (one round trip, however many instalments). */
