@@ -90,4 +90,32 @@ class AggregateCacheTest extends NodeTest {
         assertThat(jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", BigDecimal.class,
                 accountId)).isEqualByComparingTo("94.00");
     }
+
+    @Test
+    void aStaleCachedVersionIsCaughtWhenSeveralAggregatesAreLockedAndTheirVersionsReadInOneStatement() {
+        String first = fundedAccount("100.00");
+        String second = fundedAccount("100.00");
+        withdraw(first, "1.00");
+        org.axonframework.common.caching.Cache cache = ((CheckedCachingRepository<Account>) accounts).cache();
+        Object stale = cache.get(first);
+        withdraw(first, "2.00");
+        cache.put(first, stale);
+        new TransactionTemplate(transactions).executeWithoutResult(tx -> {
+            org.strongroom.gateway.command.LockingOperationScope.lockAll(jdbc,
+                    java.util.stream.Stream.of(first, second).sorted().toList());
+            system().send(new WithdrawFundsCommand(first, UUID.randomUUID().toString(), SystemCommands.eur("3.00"),
+                    system().clearing()));
+            system().send(new WithdrawFundsCommand(second, UUID.randomUUID().toString(), SystemCommands.eur("4.00"),
+                    system().clearing()));
+            // Loaded again in the same transaction: its own state now, not the version read before.
+            system().send(new WithdrawFundsCommand(first, UUID.randomUUID().toString(), SystemCommands.eur("5.00"),
+                    system().clearing()));
+        });
+        assertThat(jdbc.queryForList("SELECT sequence_number FROM domain_event_entry WHERE aggregate_identifier = ? "
+                + "ORDER BY sequence_number", Long.class, first)).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
+        assertThat(jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", BigDecimal.class,
+                first)).isEqualByComparingTo("89.00");
+        assertThat(jdbc.queryForObject("SELECT balance FROM account_view WHERE account_id = ?", BigDecimal.class,
+                second)).isEqualByComparingTo("96.00");
+    }
 }

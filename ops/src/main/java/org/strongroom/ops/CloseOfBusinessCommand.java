@@ -52,14 +52,7 @@ final class CloseOfBusinessCommand {
                 return 2;
             }
             Date date = options.text("date", null) == null ? today.getBusinessDate() : date(options.text("date", null));
-            CloseOfBusinessRun run = days.withDeadlineAfter(30, TimeUnit.SECONDS).runCloseOfBusiness(
-                    RunCloseOfBusinessRequest.newBuilder().setBusinessDate(date).build()).getRun();
-            while (run.getState() == CloseOfBusinessState.CLOSE_OF_BUSINESS_STATE_RUNNING) {
-                System.out.println(describe(run));
-                Thread.sleep(1000);
-                run = days.withDeadlineAfter(30, TimeUnit.SECONDS).getCloseOfBusiness(
-                        GetCloseOfBusinessRequest.newBuilder().setBusinessDate(date).build()).getRun();
-            }
+            CloseOfBusinessRun run = close(days, date, 1000, progress -> System.out.println(describe(progress)));
             System.out.println(describe(run));
             return run.getState() == CloseOfBusinessState.CLOSE_OF_BUSINESS_STATE_COMPLETED ? 0 : 1;
         } catch (StatusRuntimeException e) {
@@ -70,14 +63,37 @@ final class CloseOfBusinessCommand {
         }
     }
 
+    /** Starts (or resumes) the date's run and waits for it to end, telling {@code progress} at each poll. */
+    static CloseOfBusinessRun close(BusinessDayServiceGrpc.BusinessDayServiceBlockingStub days, Date date,
+                                    long pollMillis, java.util.function.Consumer<CloseOfBusinessRun> progress)
+            throws InterruptedException {
+        CloseOfBusinessRun run = days.withDeadlineAfter(30, TimeUnit.SECONDS).runCloseOfBusiness(
+                RunCloseOfBusinessRequest.newBuilder().setBusinessDate(date).build()).getRun();
+        while (run.getState() == CloseOfBusinessState.CLOSE_OF_BUSINESS_STATE_RUNNING) {
+            progress.accept(run);
+            Thread.sleep(pollMillis);
+            run = days.withDeadlineAfter(30, TimeUnit.SECONDS).getCloseOfBusiness(
+                    GetCloseOfBusinessRequest.newBuilder().setBusinessDate(date).build()).getRun();
+        }
+        return run;
+    }
+
+    /** The run's length in seconds, from its start to its end (0 while it runs). */
+    static double seconds(CloseOfBusinessRun run) {
+        if (!run.hasEndTime()) {
+            return 0;
+        }
+        return (run.getEndTime().getSeconds() - run.getStartTime().getSeconds())
+                + (run.getEndTime().getNanos() - run.getStartTime().getNanos()) / 1e9;
+    }
+
     static String describe(CloseOfBusinessRun run) {
         String state = run.getState().name().substring("CLOSE_OF_BUSINESS_STATE_".length());
         String line = String.format("%s %s: loans %d/%d (collected %d, short %d), transfers %d/%d", text(run.getBusinessDate()),
                 state, run.getLoansDone(), run.getLoansTotal(), run.getCollections(), run.getShortfalls(),
                 run.getTransfersDone(), run.getTransfersTotal());
         if (run.hasEndTime()) {
-            double seconds = (run.getEndTime().getSeconds() - run.getStartTime().getSeconds())
-                    + (run.getEndTime().getNanos() - run.getStartTime().getNanos()) / 1e9;
+            double seconds = seconds(run);
             line += String.format(", %.1f s, %.1f loans/s", seconds, seconds > 0 ? run.getLoansDone() / seconds : 0);
         }
         return run.getError().isEmpty() ? line : line + ", stopped: " + run.getError();

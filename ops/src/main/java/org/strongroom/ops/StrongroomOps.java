@@ -62,7 +62,8 @@ public final class StrongroomOps {
                          database of their own) at the same client counts, and the node's share of each
                          --accounts 1000  --clients 1,8,32  --seconds 20  --warmup 30  [--target]
                          [--data-dir var] [--pgbench PATH] [--pg-host 127.0.0.1 --pg-port <from data-dir> --pg-user postgres]
-                         [--scale 10]
+                         [--scale 10]  [--with-cob true: close of business day after day during each level,
+                         over the loans a loans run left (strongroom-ops loans --cob-days 0 first)]
                   workload  the bank workload: random transfers between N accounts from C clients, retried with
                          the same request ids, a reader of every balance, then the checker (conservation, limits,
                          exactly-once, ledger, projections equal a fresh rebuild); prints one summary line

@@ -79,6 +79,7 @@ final class TransferBenchmark {
         int accountCount = options.number("accounts", 1000);
         int seconds = options.number("seconds", 20);
         int warmup = options.number("warmup", 30);
+        boolean withCob = Boolean.parseBoolean(options.text("with-cob", "false"));
         List<Integer> clientCounts = Arrays.stream(options.text("clients", "1,8,32").split(","))
                 .map(String::trim).map(Integer::parseInt).toList();
         if (accountCount < 2 || seconds < 1 || warmup < 0 || clientCounts.stream().anyMatch(c -> c < 1)) {
@@ -120,9 +121,13 @@ final class TransferBenchmark {
             }
             for (int clients : clientCounts) {
                 ProcessCpu.Sample before = cpu.sample();
+                CloseOfBusinessLoop cob = withCob ? CloseOfBusinessLoop.start(channel, key) : null;
                 Level level = transfers(tellers, accounts, clients, seconds, run, pending);
                 levels.add(level);
                 print("strongroom transfers", level);
+                if (cob != null) {
+                    System.out.printf("  close of business during the level: %s%n", cob.stop());
+                }
                 System.out.printf("  cpu during the level: %s%n", ProcessCpu.between(before, cpu.sample()));
             }
             ClientInterceptor operator = OpsSupport.bearer(TokenCommand.issue(key, Instant.now(), Duration.ofHours(1),

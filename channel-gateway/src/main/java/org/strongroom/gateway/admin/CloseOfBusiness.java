@@ -27,10 +27,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.gateway.command.LockingOperationScope;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.ErrorStatuses;
-import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.loan.LoanDesk;
 import org.strongroom.gateway.payment.ScheduledTransfers;
-import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.Channel;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
@@ -195,7 +193,7 @@ public class CloseOfBusiness {
             scheduledTransfers.execute(transferId, date);
             jdbc.update("UPDATE cob_run SET transfers_done = transfers_done + 1 WHERE business_date = ?", date);
         }
-        List<String> open = loans.openFor(date);
+        List<LoanViews.OpenLoan> open = loans.openFor(date);
         long done = jdbc.queryForObject("SELECT COALESCE(SUM(loans_done), 0) FROM cob_segment WHERE business_date = ?",
                 Long.class, date);
         jdbc.update("UPDATE cob_run SET loans_total = ? WHERE business_date = ?", done + open.size(), date);
@@ -206,8 +204,10 @@ public class CloseOfBusiness {
             bySegment.add(new ArrayList<>());
             jdbc.update("INSERT INTO cob_segment (business_date, segment) VALUES (?, ?) ON CONFLICT DO NOTHING", date, s);
         }
-        for (String loanId : open) {
-            bySegment.get(Math.floorMod(loanId.hashCode(), segments)).add(loanId);
+        // Segments by account: a borrower's loans are all in one segment, so two workers never wait for
+        // the same account's lock.
+        for (LoanViews.OpenLoan loan : open) {
+            bySegment.get(Math.floorMod(loan.accountId().hashCode(), segments)).add(loan.loanId());
         }
         CallerContext system = CallerContext.current();
         ExecutorService workers = Executors.newFixedThreadPool(properties.getCobThreads(),
@@ -270,8 +270,8 @@ public class CloseOfBusiness {
      */
     private void closeBatch(List<String> loanIds, LocalDate date, int segment) {
         transactions.executeWithoutResult(tx -> LockingOperationScope.inOneUnitOfWork(() -> {
-            LoanDesk.Closed closed = desk.closeDays(loanIds, date, "cob-" + date, aggregates -> ViewWriters
-                    .holdSharedWith(jdbc, aggregates.stream().map(IdempotentExecutor::aggregateLockId).toList()));
+            LoanDesk.Closed closed = desk.closeDays(loanIds, date, "cob-" + date,
+                    aggregates -> LockingOperationScope.lockAll(jdbc, aggregates));
             if (closed.loansClosed() > 0) {
                 jdbc.update("UPDATE cob_segment SET loans_done = loans_done + ?, collections = collections + ?, "
                                 + "shortfalls = shortfalls + ? WHERE business_date = ? AND segment = ?",

@@ -9,6 +9,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.OperationScope;
+import org.strongroom.node.axon.CheckedCachingRepository;
 
 /**
  * The node's operation scope, whoever the caller: locks are the aggregates' transaction-scoped advisory
@@ -28,10 +29,19 @@ public abstract class LockingOperationScope implements OperationScope {
         IdempotentExecutor.lockAggregate(jdbc, aggregateId);
     }
 
-    /** One statement: the view writers' lock (the operation will write views) and the aggregates'. */
+    /**
+     * One statement for the view writers' lock (the operation will write views) and the aggregates', then
+     * one for the aggregates' stored versions (the cached ones are checked against them).
+     */
     @Override
     public void lockAll(List<String> aggregateIds) {
+        lockAll(jdbc, aggregateIds);
+    }
+
+    /** {@link #lockAll(List)} for callers without a scope. */
+    public static void lockAll(JdbcTemplate jdbc, List<String> aggregateIds) {
         ViewWriters.holdSharedWith(jdbc, aggregateIds.stream().map(IdempotentExecutor::aggregateLockId).toList());
+        CheckedCachingRepository.readStoredVersions(jdbc, aggregateIds);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package org.strongroom.node.axon;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import org.axonframework.common.caching.Cache;
@@ -21,10 +24,14 @@ import org.springframework.transaction.support.TransactionSynchronization;
  *   <li>On a cache hit the cached version is compared with the highest sequence number stored for the
  *       aggregate, as this transaction sees it (callers hold the aggregate's advisory lock, so it cannot
  *       move meanwhile). A difference (another node's write, or a cached state a transaction still open
- *       has not committed) evicts the entry and loads the aggregate from its events.</li>
+ *       has not committed) evicts the entry and loads the aggregate from its events. An operation that
+ *       locks several aggregates reads their stored versions in one statement ({@link #readStoredVersions}).</li>
  * </ul>
  */
 public final class CheckedCachingRepository<T> extends CachingEventSourcingRepository<T> {
+
+    /** Bound in a transaction: stored versions read ahead of the loads, for aggregates it holds locked. */
+    private static final Object STORED_VERSIONS = new Object();
 
     private final Cache cache;
     private final JdbcTemplate jdbc;
@@ -66,7 +73,37 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
         }
     }
 
+    /**
+     * Reads the highest stored sequence number of each of these aggregates in one statement, for the cache
+     * checks of the loads that follow in the current transaction (of any aggregate type). The caller must
+     * already hold the aggregates' locks, taken by an earlier statement: a statement sees the rows committed
+     * when it started, before any lock it waits for, so the read may not share the locking statement.
+     */
+    public static void readStoredVersions(JdbcTemplate jdbc, Collection<String> aggregateIds) {
+        Map<String, Long> read = TransactionScoped.get(STORED_VERSIONS, HashMap::new, (versions, status) -> {
+        });
+        if (read == null || aggregateIds.size() < 2) {
+            return;
+        }
+        aggregateIds.forEach(id -> read.put(id, null));
+        jdbc.query(connection -> {
+            var statement = connection.prepareStatement("SELECT aggregate_identifier, max(sequence_number) "
+                    + "FROM domain_event_entry WHERE aggregate_identifier = ANY (?) GROUP BY aggregate_identifier");
+            statement.setArray(1, connection.createArrayOf("varchar", aggregateIds.toArray()));
+            return statement;
+        }, rs -> {
+            read.put(rs.getString(1), rs.getLong(2));
+        });
+    }
+
     private Long storedVersion(String aggregateIdentifier) {
+        Map<String, Long> read = TransactionScoped.has(STORED_VERSIONS)
+                ? TransactionScoped.get(STORED_VERSIONS, HashMap::new, (versions, status) -> {
+                }) : null;
+        if (read != null && read.containsKey(aggregateIdentifier)) {
+            // Used once: from now on this transaction touched the aggregate, and its own state is checked.
+            return read.remove(aggregateIdentifier);
+        }
         return jdbc.queryForObject("SELECT max(sequence_number) FROM domain_event_entry WHERE aggregate_identifier = ?",
                 Long.class, aggregateIdentifier);
     }

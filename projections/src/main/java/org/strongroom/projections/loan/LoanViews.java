@@ -84,9 +84,13 @@ public class LoanViews {
     }
 
     /** Active loans whose close of business has not reached {@code date}, in id order. */
-    public List<String> openFor(LocalDate date) {
-        return jdbc.queryForList("SELECT loan_id FROM loan_view WHERE status = 'ACTIVE' AND closed_through < ? "
-                + "ORDER BY loan_id", String.class, date);
+    public List<OpenLoan> openFor(LocalDate date) {
+        return jdbc.query("SELECT loan_id, account_id FROM loan_view WHERE status = 'ACTIVE' AND closed_through < ? "
+                + "ORDER BY loan_id", (rs, n) -> new OpenLoan(rs.getString(1), rs.getString(2)), date);
+    }
+
+    /** An active loan still to be closed for a date, and the account it is paid from. */
+    public record OpenLoan(String loanId, String accountId) {
     }
 
     public CreditHistory creditHistory(String customerId, String currencyCode) {
