@@ -41,6 +41,19 @@ final class ProcessCpu {
                 to.postgres(), wall) + ", client " + cores(from.client(), to.client(), wall);
     }
 
+    /** The node's resident memory ("704 MiB", from /proc), or "?" where the operating system does not say. */
+    String nodeResident() {
+        return node.flatMap(process -> {
+            try {
+                return Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status")).stream()
+                        .filter(line -> line.startsWith("VmRSS:")).findFirst()
+                        .map(line -> Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024 + " MiB");
+            } catch (IOException | RuntimeException e) {
+                return Optional.empty();
+            }
+        }).orElse("?");
+    }
+
     private static String cores(long from, long to, double wall) {
         return from < 0 || to < 0 ? "?" : String.format("%.2f", (to - from) / wall);
     }

@@ -22,6 +22,7 @@ public final class StrongroomOps {
                     Options.parse(Arrays.copyOfRange(rest, 1, rest.length))));
             case "loans" -> System.exit(LoanBenchmark.run(Options.parse(rest)));
             case "bench" -> System.exit(TransferBenchmark.run(Options.parse(rest)));
+            case "rebuild" -> System.exit(RebuildCommand.run(Options.parse(rest)));
             default -> {
                 System.err.println("unknown command: " + args[0]);
                 usage();
@@ -50,6 +51,9 @@ public final class StrongroomOps {
                          accrual, penalty interest, ageing); prints progress until it ends; rerun to resume
                          [--date YYYY-MM-DD] [--target 127.0.0.1:9090] [--data-dir var | --token <operator token>]
                   cob status the business date and the last close of business
+                  rebuild  rebuilds a projection from the events (or each in turn) and prints how long it took
+                         until it served again at the store's head, in events per second over the store
+                         --projection NAME|all  [--target 127.0.0.1:9090] [--data-dir var | --token <operator token>]
                   loans  the loan benchmark: N customers' applications from C clients (auto-approved and
                          disbursed), latency percentiles of apply -> disbursed; then close of business for the
                          date, loans per second

@@ -137,6 +137,7 @@ final class TransferBenchmark {
                     : "bench: the ledger and processes back to zero lag %.1f s after the last transfer%n",
                     Math.abs(catchUp));
             anomalies = check(channel, teller, payments, accounts, pending);
+            System.out.printf("bench: node resident memory after the levels %s%n", cpu.nodeResident());
         } finally {
             channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
