@@ -4,11 +4,7 @@ import com.google.type.Date;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.strongroom.proto.admin.v1.BusinessDayServiceGrpc;
 import org.strongroom.proto.admin.v1.CloseOfBusinessRun;
@@ -31,13 +27,8 @@ final class CloseOfBusinessCommand {
         ManagedChannel channel = NettyChannelBuilder.forTarget(options.text("target", "127.0.0.1:9090"))
                 .usePlaintext().build();
         try {
-            String token = options.text("token", null);
-            if (token == null) {
-                token = TokenCommand.issue(TokenCommand.developmentKey(Path.of(options.text("data-dir", "var"))),
-                        Instant.now(), Duration.ofHours(12), "ops-cob", "OPERATOR", "SYSTEM", Map.of(),
-                        "strongroom", "strongroom");
-            }
-            var days = BusinessDayServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));
+            var days = BusinessDayServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(OpsSupport.operator(options, "ops-cob"));
             var today = days.withDeadlineAfter(30, TimeUnit.SECONDS).getBusinessDay(
                     GetBusinessDayRequest.getDefaultInstance());
             if (action.equals("status")) {

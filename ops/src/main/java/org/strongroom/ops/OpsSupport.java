@@ -45,6 +45,21 @@ final class OpsSupport {
                 .setReference(reference).build();
     }
 
+    /**
+     * The operator's credentials for an admin command: {@code --token} when given, else a development token
+     * for {@code subject} (OPERATOR, SYSTEM) signed with the key in {@code --data-dir}.
+     */
+    static ClientInterceptor operator(Options options, String subject) throws java.io.IOException {
+        String token = options.text("token", null);
+        if (token == null) {
+            token = TokenCommand.issue(
+                    TokenCommand.developmentKey(java.nio.file.Path.of(options.text("data-dir", "var"))),
+                    java.time.Instant.now(), java.time.Duration.ofHours(12), subject, "OPERATOR", "SYSTEM",
+                    java.util.Map.of(), "strongroom", "strongroom");
+        }
+        return bearer(token);
+    }
+
     /** Sends {@code authorization: Bearer <token>} on every call. */
     static ClientInterceptor bearer(String token) {
         Metadata headers = new Metadata();

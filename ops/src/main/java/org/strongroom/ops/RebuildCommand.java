@@ -3,12 +3,8 @@ package org.strongroom.ops;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NettyChannelBuilder;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.strongroom.proto.admin.v1.ListProjectionsRequest;
@@ -36,13 +32,8 @@ final class RebuildCommand {
         ManagedChannel channel = NettyChannelBuilder.forTarget(options.text("target", "127.0.0.1:9090"))
                 .usePlaintext().build();
         try {
-            String token = options.text("token", null);
-            if (token == null) {
-                token = TokenCommand.issue(TokenCommand.developmentKey(Path.of(options.text("data-dir", "var"))),
-                        Instant.now(), Duration.ofHours(12), "ops-rebuild", "OPERATOR", "SYSTEM", Map.of(),
-                        "strongroom", "strongroom");
-            }
-            var admin = ProjectionAdminServiceGrpc.newBlockingStub(channel).withInterceptors(OpsSupport.bearer(token));
+            var admin = ProjectionAdminServiceGrpc.newBlockingStub(channel)
+                    .withInterceptors(OpsSupport.operator(options, "ops-rebuild"));
             List<String> names = new ArrayList<>();
             if (which.equals("all")) {
                 list(admin).forEach(projection -> names.add(projection.getName()));
