@@ -95,6 +95,10 @@ final class BankWorkload {
     private final LongAdder resends = new LongAdder();
     private final LongAdder reads = new LongAdder();
     private final AtomicInteger kills = new AtomicInteger();
+    /** When the node was last killed, and when a TransferFunds call sent after that was first answered (epoch ms). */
+    private final java.util.concurrent.atomic.AtomicLong killedMillis = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong answeredAfterKillMillis =
+            new java.util.concurrent.atomic.AtomicLong();
     private volatile Instant giveUpRetrying = Instant.MAX;
     private Stubs stubs;
     private String target;
@@ -370,9 +374,13 @@ final class BankWorkload {
                 .setAmount(cents(attempt.cents)).setReference("workload " + run).build();
         while (true) {
             long begin = System.nanoTime();
+            long sentMillis = System.currentTimeMillis();
             try {
                 Transfer answer = stubs.teller(PaymentServiceGrpc.newBlockingStub(stubs.channel))
                         .transferFunds(request).getTransfer();
+                if (sentMillis > killedMillis.get()) {
+                    answeredAfterKillMillis.compareAndSet(0, System.currentTimeMillis());
+                }
                 if (attempt.answer == null) {
                     attempt.answer = answer;
                     attempt.latencyNanos = System.nanoTime() - begin;
@@ -435,11 +443,25 @@ final class BankWorkload {
                     return;
                 }
                 Instant down = Instant.now();
+                answeredAfterKillMillis.set(0);
+                killedMillis.set(down.toEpochMilli());
                 node.kill();
                 kills.incrementAndGet();
                 node.start();
-                System.out.printf("killed the node with SIGKILL at %.0f%% of the run; it was serving again in %.1f s%n",
-                        at * 100, Duration.between(down, Instant.now()).toMillis() / 1000.0);
+                Instant healthy = Instant.now();
+                // The clients' channel backs off between reconnection attempts while the node is down; the
+                // node is up now, so reconnect at once: what is timed is the node, not the back-off.
+                stubs.channel.resetConnectBackoff();
+                // Serving again = the first TransferFunds sent after the kill and answered.
+                while (!stop.get() && answeredAfterKillMillis.get() == 0
+                        && Duration.between(healthy, Instant.now()).toSeconds() < 60) {
+                    Thread.sleep(5);
+                }
+                long answered = answeredAfterKillMillis.get();
+                System.out.printf("killed the node with SIGKILL at %.0f%% of the run; healthy again in %.1f s, the "
+                                + "first TransferFunds sent after the kill answered %s%n", at * 100,
+                        Duration.between(down, healthy).toMillis() / 1000.0, answered == 0 ? "(none within 60 s)"
+                                : String.format("%.1f s after it", (answered - down.toEpochMilli()) / 1000.0));
             }
         } catch (Exception e) {
             anomaly("the node could not be restarted: %s", e.getMessage());

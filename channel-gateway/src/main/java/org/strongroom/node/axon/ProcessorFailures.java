@@ -37,10 +37,32 @@ public final class ProcessorFailures implements ListenerInvocationErrorHandler {
         String consequence = org.strongroom.projections.api.Projections.SAME_TRANSACTION_VIEWS.containsKey(processor)
                 ? "the write that appended it is rolled back"
                 : "it retries the event with back-off and shows FAILING in ListProjections until it succeeds";
+        if (interrupted(exception)) {
+            // Processors are interrupted only when the node stops: nothing failed, the batch rolls back
+            // and its events are handled again after the restart.
+            log.info("processor {} interrupted on {} (event {}, global index {}) as the node stops; handled again "
+                    + "after the restart", processor, event.getPayloadType().getSimpleName(), event.getIdentifier(),
+                    position);
+            throw exception;
+        }
         log.error("processor {} failed on {} (event {}, global index {}, aggregate {}); {}", processor,
                 event.getPayloadType().getSimpleName(), event.getIdentifier(), position, aggregate, consequence,
                 exception);
         throw exception;
+    }
+
+    /** An interruption anywhere in the causes (Kafka's client wraps it in its own InterruptException). */
+    static boolean interrupted(Throwable error) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof InterruptedException
+                    || cause instanceof org.apache.kafka.common.errors.InterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

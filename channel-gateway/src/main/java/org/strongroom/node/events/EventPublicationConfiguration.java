@@ -8,6 +8,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.strongroom.node.NodeProperties;
 import org.strongroom.node.kafka.KafkaConfigured;
+import org.strongroom.node.kafka.KafkaReadiness;
 
 /**
  * Publishes the domain events to Kafka when the node has Kafka. Without Kafka nothing is published and
@@ -23,14 +24,22 @@ public class EventPublicationConfiguration {
         return new DomainEventCatalogue();
     }
 
+    /** The Kafka publisher's source ({@code axon.eventhandling.processors.kafka-publisher.source}). */
     @Bean
-    KafkaEventPublisher kafkaEventPublisher(KafkaTemplate<String, byte[]> kafka, DomainEventCatalogue catalogue,
-                                            NodeProperties properties) {
-        NodeProperties.Events events = properties.getEvents();
-        return new KafkaEventPublisher(kafka, catalogue, events.getSource(), events.getAcknowledgeTimeout().toMillis());
+    KafkaGatedEventSource kafkaPublisherSource(org.axonframework.eventsourcing.eventstore.EventStore eventStore,
+                                               KafkaReadiness readiness) {
+        return new KafkaGatedEventSource(eventStore, readiness::isReady);
     }
 
-    /** The event topics, created at start if missing. */
+    @Bean
+    KafkaEventPublisher kafkaEventPublisher(KafkaTemplate<String, byte[]> kafka, DomainEventCatalogue catalogue,
+                                            NodeProperties properties, KafkaReadiness topics) {
+        NodeProperties.Events events = properties.getEvents();
+        return new KafkaEventPublisher(kafka, catalogue, events.getSource(), events.getAcknowledgeTimeout().toMillis(),
+                topics);
+    }
+
+    /** The event topics, created once Kafka answers if missing ({@link KafkaReadiness}). */
     @Bean
     KafkaAdmin.NewTopics eventTopics(NodeProperties properties) {
         NodeProperties.Events events = properties.getEvents();

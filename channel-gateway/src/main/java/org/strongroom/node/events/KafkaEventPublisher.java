@@ -19,6 +19,7 @@ import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.strongroom.kernel.MetadataKeys;
 import org.strongroom.node.events.DomainEventCatalogue.Outgoing;
+import org.strongroom.node.kafka.KafkaReadiness;
 
 /**
  * Publishes every stored domain event to Kafka, in the order of the event store; the event store is the
@@ -43,9 +44,11 @@ public class KafkaEventPublisher {
     private final DomainEventCatalogue catalogue;
     private final String source;
     private final long acknowledgeTimeoutMillis;
+    private final KafkaReadiness topics;
 
     public KafkaEventPublisher(KafkaTemplate<String, byte[]> kafka, DomainEventCatalogue catalogue, String source,
-                               long acknowledgeTimeoutMillis) {
+                               long acknowledgeTimeoutMillis, KafkaReadiness topics) {
+        this.topics = topics;
         this.kafka = kafka;
         this.catalogue = catalogue;
         this.source = source;
@@ -90,13 +93,19 @@ public class KafkaEventPublisher {
     }
 
     /**
-     * The sends of the current batch. The first send of a batch registers one wait before the batch's
+     * The sends of the current batch. The first send of a batch waits for Kafka to be ready (after a start,
+     * the embedded broker may still be recovering its logs) and registers one wait before the batch's
      * transaction commits: the token only moves once Kafka has every record, and a failure rolls the
      * batch back to be sent again.
      */
     private List<CompletableFuture<?>> pendingSends() {
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
         return batch.getOrComputeResource(PENDING_SENDS, key -> {
+            try {
+                topics.await(acknowledgeTimeoutMillis);
+            } catch (IllegalStateException e) {
+                throw new EventPublicationException(e.getMessage(), e);
+            }
             List<CompletableFuture<?>> sends = new ArrayList<>();
             batch.onPrepareCommit(unitOfWork -> awaitAcknowledged(sends));
             return sends;

@@ -100,7 +100,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private final List<ServerSocketChannel> allSockets = new ArrayList<>();
 
     private volatile State state = State.NEW;
-    private volatile int brokerPort = -1;
+    /** The listeners' ports once bound (-1 before). */
+    private volatile int boundBrokerPort = -1;
+    private volatile int boundControllerPort = -1;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
     private volatile String clusterId;
 
     // Guarded by lifecycleLock.
@@ -122,6 +125,43 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
+     * Binds the listeners now, so that {@link #bootstrapServers()} answers at once, and starts the broker
+     * on a thread of its own: a broker recovering its logs after a hard stop takes seconds that the rest of
+     * a node's start need not wait for. {@link #started()} completes when it serves clients.
+     *
+     * @throws KafkaException if the data directory or a port cannot be taken
+     */
+    public void startInBackground() {
+        synchronized (lifecycleLock) {
+            if (state != State.NEW) {
+                throw new IllegalStateException("EmbeddedKafkaBroker can only be started once (state " + state + ")");
+            }
+            try {
+                bind();
+            } catch (Throwable e) {
+                shutdownQuietly();
+                started.completeExceptionally(e);
+                throw new KafkaException("Embedded Kafka broker could not bind in " + logDir + ": " + e, e);
+            }
+        }
+        Thread starter = new Thread(() -> {
+            try {
+                start();
+            } catch (RuntimeException | Error e) {
+                log.error("the embedded Kafka broker did not start; events are published once it does (restart "
+                        + "the node)", e);
+            }
+        }, "embedded-kafka-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Completes when the broker serves clients; completes exceptionally if its start failed. */
+    public CompletableFuture<Void> started() {
+        return started;
+    }
+
+    /**
      * Formats {@code logDir} on first use, starts the broker and blocks until it serves clients.
      *
      * @throws KafkaException if the broker cannot start or does not serve clients within 60 s;
@@ -136,13 +176,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             long startNanos = System.nanoTime();
             long deadlineNanos = startNanos + STARTUP_TIMEOUT.toNanos();
             try {
-                guardExit(this);
-                Files.createDirectories(logDir);
-                lockLogDir();
-                // Bind the sockets ourselves and hand them to Kafka: port 0 resolves to a real port
-                // before the config (voters, advertised listener) needs it, with no bind race.
-                int boundBrokerPort = prebind(BROKER_LISTENER, requestedBrokerPort);
-                int boundControllerPort = prebind(CONTROLLER_LISTENER, requestedControllerPort);
+                bind();
                 KafkaConfig config = new KafkaConfig(serverProperties(boundBrokerPort, boundControllerPort), false);
 
                 formatIfNeeded();
@@ -166,7 +200,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 // Controller first: the broker registers with it (same order as KafkaRaftServer).
                 controller.startup();
                 broker.startup();
-                brokerPort = boundBrokerPort;
                 awaitClientConnectivity(deadlineNanos);
 
                 state = State.RUNNING;
@@ -175,6 +208,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 log.info("Embedded Kafka broker started on {} in {} ms (cluster id {}, data in {})",
                         bootstrapServers(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos),
                         clusterId, logDir);
+                started.complete(null);
             } catch (Throwable e) {
                 if (e instanceof InterruptedException) {
                     Thread.currentThread().interrupt();
@@ -184,6 +218,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     e.addSuppressed(fault);
                 }
                 shutdownQuietly();
+                started.completeExceptionally(e);
                 if (e instanceof Error error) {
                     throw error;
                 }
@@ -192,9 +227,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes the data directory and binds both listeners (once): port 0 resolves to a real port before the
+     * config (voters, advertised listener) needs it, with no bind race. Called under the lifecycle lock.
+     */
+    private void bind() throws IOException {
+        if (boundBrokerPort >= 0) {
+            return;
+        }
+        guardExit(this);
+        Files.createDirectories(logDir);
+        lockLogDir();
+        // Bind the sockets ourselves and hand them to Kafka.
+        int brokerPort = prebind(BROKER_LISTENER, requestedBrokerPort);
+        boundControllerPort = prebind(CONTROLLER_LISTENER, requestedControllerPort);
+        boundBrokerPort = brokerPort;
+    }
+
     /** {@code 127.0.0.1:<port>} of the client listener. */
     public String bootstrapServers() {
-        int port = brokerPort;
+        int port = boundBrokerPort;
         if (port < 0) {
             throw new IllegalStateException("EmbeddedKafkaBroker has not been started");
         }
@@ -230,7 +282,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (state == State.CLOSED) {
                 return;
             }
-            boolean wasStarted = state != State.NEW;
+            // Bound but not yet started (startInBackground) holds sockets and the data directory too.
+            boolean wasStarted = state != State.NEW || boundBrokerPort >= 0;
             if (wasStarted) {
                 shutdownQuietly();
             }

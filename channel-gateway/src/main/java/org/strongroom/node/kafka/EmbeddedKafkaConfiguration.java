@@ -16,7 +16,8 @@ import org.strongroom.node.NodeProperties;
 @Conditional(EmbeddedKafkaWanted.class)
 public class EmbeddedKafkaConfiguration {
 
-    @Bean(initMethod = "start", destroyMethod = "close")
+    /** Started in the background: the node serves while a broker recovers its logs (KafkaReadiness). */
+    @Bean(initMethod = "startInBackground", destroyMethod = "close")
     EmbeddedKafkaBroker embeddedKafkaBroker(NodeProperties properties) {
         NodeProperties.EmbeddedKafka settings = properties.getEmbeddedKafka();
         return new EmbeddedKafkaBroker(properties.getDataDir().resolve("kafka").toAbsolutePath(),
