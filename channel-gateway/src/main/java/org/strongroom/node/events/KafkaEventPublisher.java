@@ -44,11 +44,11 @@ public class KafkaEventPublisher {
     private final DomainEventCatalogue catalogue;
     private final String source;
     private final long acknowledgeTimeoutMillis;
-    private final KafkaReadiness topics;
+    private final KafkaReadiness kafkaReady;
 
     public KafkaEventPublisher(KafkaTemplate<String, byte[]> kafka, DomainEventCatalogue catalogue, String source,
-                               long acknowledgeTimeoutMillis, KafkaReadiness topics) {
-        this.topics = topics;
+                               long acknowledgeTimeoutMillis, KafkaReadiness kafkaReady) {
+        this.kafkaReady = kafkaReady;
         this.kafka = kafka;
         this.catalogue = catalogue;
         this.source = source;
@@ -93,8 +93,9 @@ public class KafkaEventPublisher {
     }
 
     /**
-     * The sends of the current batch. The first send of a batch waits for Kafka to be ready (after a start,
-     * the embedded broker may still be recovering its logs) and registers one wait before the batch's
+     * The sends of the current batch. The first send of a batch checks that Kafka is ready (its source,
+     * {@link KafkaGatedEventSource}, hands the publisher no event before, so this only guards another
+     * way in: no record may reach a topic not yet created) and registers one wait before the batch's
      * transaction commits: the token only moves once Kafka has every record, and a failure rolls the
      * batch back to be sent again.
      */
@@ -102,7 +103,7 @@ public class KafkaEventPublisher {
         UnitOfWork<?> batch = CurrentUnitOfWork.get().root();
         return batch.getOrComputeResource(PENDING_SENDS, key -> {
             try {
-                topics.await(acknowledgeTimeoutMillis);
+                kafkaReady.await(acknowledgeTimeoutMillis);
             } catch (IllegalStateException e) {
                 throw new EventPublicationException(e.getMessage(), e);
             }
