@@ -80,9 +80,9 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
      * when it started, before any lock it waits for, so the read may not share the locking statement.
      */
     public static void readStoredVersions(JdbcTemplate jdbc, Collection<String> aggregateIds) {
-        Map<String, Long> read = TransactionScoped.get(STORED_VERSIONS, HashMap::new, (versions, status) -> {
-        });
-        if (read == null || aggregateIds.size() < 2) {
+        // One aggregate gains nothing: its own check is the same one statement, made only on a cache hit.
+        Map<String, Long> read = aggregateIds.size() < 2 ? null : storedVersionsRead();
+        if (read == null) {
             return;
         }
         aggregateIds.forEach(id -> read.put(id, null));
@@ -96,10 +96,14 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
         });
     }
 
+    /** The stored versions this transaction read ahead; null outside a transaction. */
+    private static Map<String, Long> storedVersionsRead() {
+        return TransactionScoped.get(STORED_VERSIONS, HashMap::new, (versions, status) -> {
+        });
+    }
+
     private Long storedVersion(String aggregateIdentifier) {
-        Map<String, Long> read = TransactionScoped.has(STORED_VERSIONS)
-                ? TransactionScoped.get(STORED_VERSIONS, HashMap::new, (versions, status) -> {
-                }) : null;
+        Map<String, Long> read = TransactionScoped.has(STORED_VERSIONS) ? storedVersionsRead() : null;
         if (read != null && read.containsKey(aggregateIdentifier)) {
             // Used once: from now on this transaction touched the aggregate, and its own state is checked.
             return read.remove(aggregateIdentifier);
