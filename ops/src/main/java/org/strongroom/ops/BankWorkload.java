@@ -653,6 +653,7 @@ final class BankWorkload {
 
     /** Every projection, rebuilt from the events, answers exactly what it answered before. */
     private void checkRebuild(Snapshot before, List<Opened> opened, Set<String> transferIds) {
+        checkTransferProcessStopped();
         List<String> names = retrying(() -> stubs.operator(ProjectionAdminServiceGrpc.newBlockingStub(stubs.channel))
                 .listProjections(ListProjectionsRequest.getDefaultInstance())).getProjectionsList().stream()
                 .map(Projection::getName).toList();
@@ -679,6 +680,20 @@ final class BankWorkload {
         }
         System.out.printf("rebuilt %d projections from the events: %s%n", names.size(),
                 before.equals(after) ? "identical" : "DIFFERENT");
+    }
+
+    /**
+     * The workload records no transfer of an earlier release, so however often the node restarted, the
+     * process that finishes such transfers never ran: it would only read and discard every event.
+     */
+    private void checkTransferProcessStopped() {
+        ProjectionState state = retrying(() -> stubs.operator(ProjectionAdminServiceGrpc.newBlockingStub(stubs.channel))
+                .listProjections(ListProjectionsRequest.getDefaultInstance())).getProcessesList().stream()
+                .filter(p -> p.getName().equals("transfer-process")).map(Projection::getState).findFirst()
+                .orElse(null);
+        if (state != ProjectionState.PROJECTION_STATE_STOPPED) {
+            anomaly("the transfer process is %s with no transfer of an earlier release in flight", state);
+        }
     }
 
     private Snapshot snapshot(List<Opened> opened, Set<String> transferIds) {

@@ -5,6 +5,7 @@ import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.serializer.Serializer;
 import com.github.kagkarlsson.scheduler.task.Task;
 import java.time.Duration;
+import java.util.Map;
 import javax.sql.DataSource;
 import org.axonframework.common.transaction.TransactionManager;
 import org.axonframework.config.ConfigurationScopeAwareProvider;
@@ -16,6 +17,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.datasource.TransactionAwareDataSourceProxy;
+import org.strongroom.kernel.MetadataKeys;
+import org.strongroom.node.time.BusinessDateService;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -63,8 +66,9 @@ public class PersistentDeadlineConfiguration {
     @Bean
     DbSchedulerDeadlineManager deadlineManager(DeadlineScheduler deadlineScheduler,
                                                org.axonframework.config.Configuration axonConfiguration,
-                                               TransactionManager transactionManager) {
-        return DbSchedulerDeadlineManager.builder()
+                                               TransactionManager transactionManager,
+                                               BusinessDateService businessDate) {
+        DbSchedulerDeadlineManager manager = DbSchedulerDeadlineManager.builder()
                 .scheduler(deadlineScheduler.scheduler())
                 .scopeAwareProvider(new ConfigurationScopeAwareProvider(axonConfiguration))
                 // Axon's general serializer (Jackson3Serializer with axon.serializer.general=jackson3)
@@ -77,6 +81,17 @@ public class PersistentDeadlineConfiguration {
                 .startScheduler(false)
                 .stopScheduler(false)
                 .build();
+        // Axon runs a deadline in a unit of work without the correlation data providers commands get, so
+        // what it records (an expired hold, approval or decision) would carry no metadata at all. It gets
+        // the same provider, and the business day the deadline fired on (not the day it was scheduled).
+        StrongroomCorrelationDataProvider correlation = new StrongroomCorrelationDataProvider();
+        manager.registerHandlerInterceptor((unitOfWork, chain) -> {
+            unitOfWork.transformMessage(deadline -> deadline.andMetaData(Map.of(MetadataKeys.BUSINESS_DATE,
+                    businessDate.current().toString())));
+            unitOfWork.registerCorrelationDataProvider(correlation);
+            return chain.proceed();
+        });
+        return manager;
     }
 
     /** Starts and stops the db-scheduler {@link Scheduler} in Spring's lifecycle. */

@@ -8,7 +8,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The processors that may lag (tracking: the ledger, the Kafka publisher, the transfer process) collect
+ * The processors that may lag (tracking: the ledger and the Kafka publisher) collect
  * their events in batches: after a batch that reached the stream's end each waits
  * {@code strongroom.processors.batch-linger} (default 50 ms, 0 turns it off) before reading on
  * ({@link BatchLinger}).

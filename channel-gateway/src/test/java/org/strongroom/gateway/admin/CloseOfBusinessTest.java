@@ -207,8 +207,9 @@ class CloseOfBusinessTest extends NodeTest {
 
             assertThat(unexpected).isEmpty();
             assertThat(run.state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
-            assertThat(run.loansDone()).isEqualTo(6);
-            assertThat(run.collections()).isEqualTo(6);
+            // (Loans of other tests in this node may be closed and collected by the same run.)
+            assertThat(run.loansDone()).isGreaterThanOrEqualTo(6);
+            assertThat(run.collections()).isGreaterThanOrEqualTo(6);
             for (String loanId : loanIds) {
                 assertThat(events("LoanRepaidEvent", loanId, DUE)).as("collected once").isEqualTo(1);
             }

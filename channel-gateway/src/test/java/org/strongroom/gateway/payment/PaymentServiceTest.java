@@ -360,6 +360,13 @@ class PaymentServiceTest extends NodeTest {
             }
             Thread.sleep(50);
         }
+        if (status != null && status.startsWith("PENDING")) {
+            // What the process was doing, for whoever reads the failure.
+            status += " (transfer process: " + as(org.strongroom.proto.admin.v1.ProjectionAdminServiceGrpc
+                    .newBlockingStub(channel()), org.strongroom.node.TestTokens.headers("ops-1", "OPERATOR", "SYSTEM",
+                    claims -> { })).listProjections(org.strongroom.proto.admin.v1.ListProjectionsRequest
+                    .getDefaultInstance()).getProcessesList() + ")";
+        }
         return status;
     }
 }

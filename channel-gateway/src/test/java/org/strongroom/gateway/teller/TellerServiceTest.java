@@ -60,6 +60,8 @@ class TellerServiceTest extends NodeTest {
     private static final AtomicInteger BRANCHES = new AtomicInteger();
 
     @Autowired
+    org.strongroom.node.time.BusinessDateService businessDate;
+    @Autowired
     JdbcTemplate jdbc;
     @Autowired
     NodeProperties properties;
@@ -348,5 +350,10 @@ class TellerServiceTest extends NodeTest {
         assertThat(account(accountId).getBalance()).isEqualTo(eur(100));
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry WHERE aggregate_identifier = ? "
                 + "AND payload_type LIKE '%ApprovalExpiredEvent'", Long.class, approvalId)).isEqualTo(1);
+        // Recorded on the business day the deadline fired, like every event.
+        String metadata = new String(jdbc.queryForObject("SELECT meta_data FROM domain_event_entry "
+                + "WHERE aggregate_identifier = ? AND payload_type LIKE '%ApprovalExpiredEvent'", byte[].class,
+                approvalId), StandardCharsets.UTF_8);
+        assertThat(metadata).contains("\"businessDate\":\"" + businessDate.current() + "\"");
     }
 }
