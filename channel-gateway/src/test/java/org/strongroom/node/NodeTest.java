@@ -54,6 +54,8 @@ public abstract class NodeTest {
         registry.add("strongroom.loans.decision-expire-after", () -> "P3650D");
         // The clearing integration that funds accounts (AccountFixtures.clearingFeed()).
         registry.add("strongroom.clearing.feed-principals", () -> TestTokens.CLEARING_FEED);
+        // Snapshots every 10 events, so that the suite loads aggregates from snapshots (SnapshotTest).
+        registry.add("strongroom.snapshots.every", () -> "10");
     }
 
     private static Path createDataDir() {

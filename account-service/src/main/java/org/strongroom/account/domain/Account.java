@@ -18,6 +18,7 @@ import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.messaging.annotation.MetaDataValue;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.AccountCommands.CaptureHeldDebitCommand;
 import org.strongroom.account.api.AccountCommands.CollectDueAmountCommand;
@@ -77,10 +78,13 @@ import org.strongroom.kernel.Violations;
  * available = balance + overdraft limit - active holds, and no debit or hold may exceed it.
  */
 @Aggregate
+// The form of its snapshots: raise it whenever a field changes, and older snapshots are ignored.
+@Revision("1")
 public class Account {
 
     static final String HOLD_EXPIRY = "hold-expiry";
     static final int MINIMUM_AGE_YEARS = 18;
+    static final int REMEMBERED_TRANSFERS = 1000;
     /** Largest balance an account may hold, in currency units: far beyond any real account, far below overflow. */
     static final BigDecimal MAX_BALANCE_UNITS = new BigDecimal("1000000000000000");
 
@@ -96,7 +100,12 @@ public class Account {
     private final Map<String, DailyDebits> dailyDebits = new LinkedHashMap<>();
     /** Per channel: recent debits (time, amount), for velocity rules. */
     private final Map<String, List<RecentDebit>> recentDebits = new LinkedHashMap<>();
-    /** Transfers this account took part in, by transfer id: the last step it recorded. */
+    /**
+     * The last step this account recorded for each of its most recent transfers (at most
+     * {@value #REMEMBERED_TRANSFERS}, oldest dropped first), so that a step the earlier releases' process
+     * delivers again finds it done. A step is delivered again at once, in the process's next attempt, never
+     * after a thousand other transfers; an open reservation is kept in {@link #reservedFor} until it ends.
+     */
     private final Map<String, TransferStep> transfers = new LinkedHashMap<>();
     /** Open transfer reservations: transfer id to target account. */
     private final Map<String, Reservation> reservedFor = new LinkedHashMap<>();
@@ -264,7 +273,7 @@ public class Account {
     @CommandHandler
     AccountDetails handle(ReserveForTransferCommand command,
                           @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
-        if (transfers.containsKey(command.transferId())) {
+        if (stepTaken(command.transferId())) {
             return details(); // this step was decided before: a redelivery changes nothing
         }
         DomainException refusal = refusalOf(() -> requireTransferDebit(command.amount(), command.limits(),
@@ -281,7 +290,7 @@ public class Account {
 
     @CommandHandler
     AccountDetails handle(CreditTransferCommand command) {
-        if (transfers.containsKey(command.transferId())) {
+        if (stepTaken(command.transferId())) {
             return details();
         }
         DomainException refusal = refusalOf(() -> requireCreditable(command.amount()));
@@ -297,7 +306,7 @@ public class Account {
 
     @CommandHandler
     AccountDetails handle(SettleTransferCommand command) {
-        if (transfers.get(command.transferId()) != TransferStep.RESERVE) {
+        if (!reservedFor.containsKey(command.transferId())) {
             return details(); // settled or released before, or never reserved here: nothing to do
         }
         // The amount comes from the reservation, not its hold: a store written before process holds were
@@ -311,13 +320,26 @@ public class Account {
 
     @CommandHandler
     AccountDetails handle(ReleaseTransferCommand command) {
-        if (transfers.get(command.transferId()) != TransferStep.RESERVE) {
+        if (!reservedFor.containsKey(command.transferId())) {
             return details();
         }
         Reservation reservation = reservedFor.get(command.transferId());
         apply(new TransferReservationReleasedEvent(accountId, command.transferId(),
                 reservation.targetAccountId(), reservation.amount(), command.reason()));
         return details();
+    }
+
+    /** Whether this account recorded a step of the transfer (among the remembered ones, or open). */
+    private boolean stepTaken(String transferId) {
+        return transfers.containsKey(transferId) || reservedFor.containsKey(transferId);
+    }
+
+    private void recordStep(String transferId, TransferStep step) {
+        transfers.remove(transferId);
+        transfers.put(transferId, step);
+        if (transfers.size() > REMEMBERED_TRANSFERS) {
+            transfers.remove(transfers.keySet().iterator().next());
+        }
     }
 
     /** The business refusal the checks raise, or null if they pass. */
@@ -645,7 +667,7 @@ public class Account {
     void on(TransferDebitReservedEvent event, @Timestamp Instant occurredAt,
             @MetaDataValue(MetadataKeys.CHANNEL) String channel, @MetaDataValue(MetadataKeys.ROLE) String role,
             @MetaDataValue(MetadataKeys.BUSINESS_DATE) String businessDate) {
-        transfers.put(event.transferId(), TransferStep.RESERVE);
+        recordStep(event.transferId(), TransferStep.RESERVE);
         reservedFor.put(event.transferId(), new Reservation(event.targetAccountId(), event.amount()));
         holds.put(event.transferId(), new Hold(event.transferId(), event.amount(),
                 "transfer to " + event.targetAccountId(), null));
@@ -671,14 +693,14 @@ public class Account {
 
     @EventSourcingHandler
     void on(TransferCreditedEvent event, @Timestamp Instant occurredAt) {
-        transfers.put(event.transferId(), TransferStep.CREDIT);
+        recordStep(event.transferId(), TransferStep.CREDIT);
         balance = event.balanceAfter();
         updateTime = occurredAt;
     }
 
     @EventSourcingHandler
     void on(TransferDebitSettledEvent event, @Timestamp Instant occurredAt) {
-        transfers.put(event.transferId(), TransferStep.SETTLE);
+        recordStep(event.transferId(), TransferStep.SETTLE);
         reservedFor.remove(event.transferId());
         holds.remove(event.transferId());
         balance = event.balanceAfter();
@@ -687,7 +709,7 @@ public class Account {
 
     @EventSourcingHandler
     void on(TransferReservationReleasedEvent event, @Timestamp Instant occurredAt) {
-        transfers.put(event.transferId(), TransferStep.RELEASE);
+        recordStep(event.transferId(), TransferStep.RELEASE);
         reservedFor.remove(event.transferId());
         holds.remove(event.transferId());
         updateTime = occurredAt;
@@ -695,7 +717,7 @@ public class Account {
 
     @EventSourcingHandler
     void on(TransferStepRefusedEvent event) {
-        transfers.put(event.transferId(), TransferStep.REFUSED);
+        recordStep(event.transferId(), TransferStep.REFUSED);
     }
 
     @EventSourcingHandler

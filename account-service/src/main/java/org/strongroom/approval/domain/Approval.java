@@ -10,6 +10,7 @@ import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.approval.api.ApprovalApi.ApprovalDetails;
@@ -32,6 +33,8 @@ import org.strongroom.kernel.ErrorReason;
  * not fired yet. The change itself is made by whoever grants, in the same transaction as the grant.
  */
 @Aggregate
+// The form of its snapshots: raise it whenever a field changes, and older snapshots are ignored.
+@Revision("1")
 public class Approval {
 
     static final String EXPIRY = "approval-expiry";

@@ -9,6 +9,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.customer.api.CustomerContactUpdatedEvent;
 import org.strongroom.customer.api.CustomerDetails;
@@ -27,6 +28,8 @@ import org.strongroom.kernel.Violations;
  * each command with the customer as it now stands.
  */
 @Aggregate
+// The form of its snapshots: raise it whenever a field changes, and older snapshots are ignored.
+@Revision("1")
 public class Customer {
 
     @AggregateIdentifier

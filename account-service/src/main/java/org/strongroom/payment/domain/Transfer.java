@@ -10,6 +10,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.DebitLimits;
 import org.strongroom.kernel.DomainException;
@@ -37,6 +38,8 @@ import org.strongroom.payment.api.TransferApi.TransferStatus;
  * with, so the transfer process carries both out alike.
  */
 @Aggregate
+// The form of its snapshots: raise it whenever a field changes, and older snapshots are ignored.
+@Revision("1")
 public class Transfer {
 
     /** How far ahead a transfer may be dated: a year, leap day included. */

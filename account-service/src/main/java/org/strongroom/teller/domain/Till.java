@@ -11,6 +11,7 @@ import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
@@ -33,6 +34,8 @@ import org.strongroom.teller.api.TillApi.TillStatus;
  * goes below zero; closing records what was counted against what the movements say it should hold.
  */
 @Aggregate
+// The form of its snapshots: raise it whenever a field changes, and older snapshots are ignored.
+@Revision("1")
 public class Till {
 
     @AggregateIdentifier

@@ -2,6 +2,7 @@ package org.strongroom.account.domain;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.Currency;
 import java.util.List;
 import org.axonframework.commandhandling.GenericCommandMessage;
@@ -132,6 +133,28 @@ class AccountTransferTest {
                         AccountProduct.CURRENT, "USD", null)))
                 .when(message(new CheckTransferCreditCommand(ACCOUNT, TRANSFER, OTHER, eur("5.00"))))
                 .expectNoEvents().expectResultMessagePayloadMatching(leg("CURRENCY_MISMATCH"));
+    }
+
+    @Test
+    void anAccountRemembersItsRecentTransfersAndEveryOpenReservationButNotEveryTransferEver() {
+        // An open reservation, then more one-transaction credits than the account remembers.
+        List<Object> history = new ArrayList<>();
+        history.add(reserve("30.00"));
+        for (int i = 0; i <= Account.REMEMBERED_TRANSFERS; i++) {
+            history.add(new CreditForTransferCommand(ACCOUNT, "in-" + i, OTHER, eur("1.00")));
+        }
+        // The oldest credits are forgotten, the latest are not: a step delivered again finds it done.
+        funded("100.00", history.toArray()).when(message(new CreditTransferCommand(ACCOUNT,
+                        "in-" + Account.REMEMBERED_TRANSFERS, OTHER, eur("1.00"))))
+                .expectNoEvents();
+        // The reservation, older than all of them, is still open and settles exactly once.
+        funded("100.00", history.toArray()).when(message(new SettleTransferCommand(ACCOUNT, TRANSFER)))
+                .expectEvents(new TransferDebitSettledEvent(ACCOUNT, TRANSFER, OTHER, eur("30.00"),
+                        eur("1071.00")));
+        history.add(new SettleTransferCommand(ACCOUNT, TRANSFER));
+        funded("100.00", history.toArray()).when(message(new SettleTransferCommand(ACCOUNT, TRANSFER)))
+                .expectNoEvents();
+        funded("100.00", history.toArray()).when(message(reserve("30.00"))).expectNoEvents();
     }
 
     private static org.hamcrest.Matcher<?> leg(String reason) {

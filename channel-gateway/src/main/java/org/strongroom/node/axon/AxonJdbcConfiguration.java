@@ -58,14 +58,15 @@ public class AxonJdbcConfiguration {
     }
 
     @Bean
-    EventStorageEngine eventStorageEngine(Serializer serializer,
-                                          @Qualifier("eventSerializer") Serializer eventSerializer,
+    EventStorageEngine eventStorageEngine(@Qualifier("eventSerializer") Serializer eventSerializer,
                                           PersistenceExceptionResolver persistenceExceptionResolver,
                                           ConnectionProvider connectionProvider,
                                           TransactionManager transactionManager,
                                           List<EventUpcaster> upcasters) {
         return JdbcEventStorageEngine.builder()
-                .snapshotSerializer(serializer)
+                // Aggregates' own fields, under their class's revision (Snapshots).
+                .snapshotSerializer(Snapshots.serializer())
+                .snapshotFilter(Snapshots.filter())
                 .eventSerializer(eventSerializer)
                 .upcasterChain(new EventUpcasterChain(upcasters))
                 .persistenceExceptionResolver(persistenceExceptionResolver)

@@ -15,6 +15,7 @@ import org.axonframework.deadline.annotation.DeadlineHandler;
 import org.axonframework.eventhandling.Timestamp;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 import org.strongroom.account.api.AccountFieldRules;
 import org.strongroom.kernel.DomainException;
@@ -63,6 +64,8 @@ import org.strongroom.loan.scoring.Scorecard;
  * close of business, and closed, or written off and recovered. Money arithmetic is in {@link LoanBook}.
  */
 @Aggregate
+// The form of its snapshots: raise it whenever a field changes, and older snapshots are ignored.
+@Revision("1")
 public class Loan {
 
     /** Persisted with every scheduled decision deadline: renaming it strands stored ones. */

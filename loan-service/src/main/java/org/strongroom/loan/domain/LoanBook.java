@@ -56,6 +56,13 @@ final class LoanBook {
             this.baseDate = start;
         }
 
+        /** For snapshots: the snapshot serializer sets every field after this. */
+        private Line() {
+            this.number = 0;
+            this.start = null;
+            this.due = null;
+        }
+
         Line copy() {
             Line copy = new Line(number, start, due, principal, interest);
             copy.paidPrincipal = paidPrincipal;
@@ -106,6 +113,14 @@ final class LoanBook {
         }
         this.accruedThrough = disbursementDate;
         this.closedThrough = disbursementDate.minusDays(1);
+    }
+
+    /** For snapshots: the snapshot serializer sets every field after this. */
+    private LoanBook() {
+        this.product = null;
+        this.currency = null;
+        this.scale = 0;
+        this.disbursementDate = null;
     }
 
     private LoanBook(LoanBook other) {
