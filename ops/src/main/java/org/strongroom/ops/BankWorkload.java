@@ -103,6 +103,8 @@ final class BankWorkload {
     private Stubs stubs;
     private String target;
     private Path dataDir;
+    /** The node this run started, or null when it works against one already running. */
+    private LaunchedNode node;
     private List<Opened> opened = List.of();
     private List<Attempt> attempts = List.of();
     private long controlBefore;
@@ -180,6 +182,7 @@ final class BankWorkload {
         }
         this.target = target;
         this.dataDir = dataDir;
+        this.node = node;
         ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             stubs = new Stubs(channel, dataDir);
@@ -566,6 +569,41 @@ final class BankWorkload {
         }
         checkLedger(before, controlBefore, total);
         checkRebuild(before, opened, byTransferId.keySet());
+        checkKafka();
+    }
+
+    /** Every event the node stored, through all its kills, is on its Kafka topic (when this run started the node). */
+    private void checkKafka() {
+        if (node == null) {
+            System.out.println("kafka: not checked (the node was not started by this run, so its broker is unknown)");
+            return;
+        }
+        awaitKafkaPublisherCaughtUp();
+        try {
+            KafkaAudit.Result result = KafkaAudit.audit(node.kafkaBootstrap(), dataDir);
+            if (!result.missing().isEmpty()) {
+                anomaly("%d of %d stored events are on no Kafka topic, e.g. %s", result.missing().size(), result.stored(),
+                        result.missing().subList(0, Math.min(5, result.missing().size())));
+            }
+            System.out.printf("kafka: %d stored events, %d missing from the topics (%d records, %d repeats)%n",
+                    result.stored(), result.missing().size(), result.records(), result.repeats());
+        } catch (Exception e) {
+            anomaly("the Kafka topics could not be checked: %s", e);
+        }
+    }
+
+    private void awaitKafkaPublisherCaughtUp() {
+        Instant giveUp = Instant.now().plusSeconds(300);
+        while (Instant.now().isBefore(giveUp)) {
+            boolean caughtUp = retrying(() -> stubs.operator(ProjectionAdminServiceGrpc.newBlockingStub(stubs.channel))
+                    .listProjections(ListProjectionsRequest.getDefaultInstance())).getProcessesList().stream()
+                    .filter(p -> p.getName().equals("kafka-publisher")).allMatch(p -> p.getLag() == 0);
+            if (caughtUp) {
+                return;
+            }
+            pause(200);
+        }
+        anomaly("the Kafka publisher did not catch up within five minutes");
     }
 
     private void checkLimits(Account read, Opened account, String when) {

@@ -27,6 +27,7 @@ final class LaunchedNode implements AutoCloseable {
     private final Path workDir;
     private final int grpcPort;
     private final int httpPort;
+    private final int kafkaPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
     private int starts;
@@ -39,6 +40,12 @@ final class LaunchedNode implements AutoCloseable {
         this.workDir = Files.createDirectories(workDir);
         this.grpcPort = freePort();
         this.httpPort = freePort();
+        this.kafkaPort = freePort();
+    }
+
+    /** The embedded Kafka broker's address: the same port at every start. */
+    String kafkaBootstrap() {
+        return "127.0.0.1:" + kafkaPort;
     }
 
     String target() {
@@ -59,6 +66,7 @@ final class LaunchedNode implements AutoCloseable {
         command.add("--strongroom.data-dir=" + dataDir());
         command.add("--spring.grpc.server.port=" + grpcPort);
         command.add("--server.port=" + httpPort);
+        command.add("--strongroom.embedded-kafka.port=" + kafkaPort);
         // The workloads fund accounts through the clearing feed (OpsSupport.CLEARING_FEED).
         command.add("--strongroom.clearing.feed-principals=" + OpsSupport.CLEARING_FEED);
         process = new ProcessBuilder(command).redirectErrorStream(true)
