@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.EventHandlerInvoker;
+import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.slf4j.Logger;
@@ -21,6 +22,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.projections.api.Projections;
+import org.strongroom.projections.api.WriteBehind;
 
 /**
  * Rebuilds a same-transaction view without taking it offline (docs/architecture.md, "Rebuilding a
@@ -111,11 +113,19 @@ public class ShadowRebuilds implements DisposableBean {
         EventHandlerInvoker handlers = ViewReplay.handlers(processing, name);
         transactions.executeWithoutResult(tx -> createShadow(schema, tables));
         TrackingToken[] position = {null};
-        // Catch up while the view's writers carry on.
-        int replayed;
-        do {
-            replayed = transactions.execute(tx -> replay(schema, handlers, position, BATCH, progress));
-        } while (replayed == BATCH);
+        // Catch up while the view's writers carry on: one thread reads and deserializes the events, this
+        // one applies them, a batch per transaction.
+        try (ViewReplay.ReadAhead ahead = new ViewReplay.ReadAhead(events, null, BATCH, "view-rebuild-reader")) {
+            List<TrackedEventMessage<?>> batch;
+            do {
+                batch = ahead.next();
+                List<TrackedEventMessage<?>> read = batch;
+                transactions.executeWithoutResult(tx -> apply(schema, handlers, read, position, progress));
+            } while (batch.size() == BATCH);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while rebuilding " + name, e);
+        }
         // The rest, and the swap, with the writers held back.
         for (int attempt = 1; ; attempt++) {
             TrackingToken before = position[0];
@@ -233,6 +243,17 @@ public class ShadowRebuilds implements DisposableBean {
                 jdbc.execute(index.replace(" ON public." + table + " ", " ON " + schema + "." + table + " "));
             }
         }
+    }
+
+    /** Applies events read ahead into the shadow tables, in the caller's transaction, and moves {@code position}. */
+    private void apply(String schema, EventHandlerInvoker handlers, List<TrackedEventMessage<?>> read,
+                       TrackingToken[] position, Progress progress) {
+        jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
+        ViewReplay.Replayed[] replayed = new ViewReplay.Replayed[1];
+        WriteBehind.during(jdbc, () -> replayed[0] = ViewReplay.apply(handlers, read, position[0]));
+        jdbc.execute("SET LOCAL search_path TO DEFAULT");
+        position[0] = replayed[0].position();
+        progress.replayed.addAndGet(replayed[0].count());
     }
 
     /**

@@ -28,6 +28,7 @@ import org.strongroom.projections.api.AccountQueries.ListTransactionsQuery;
 import org.strongroom.projections.api.AccountQueries.TransactionPage;
 import org.strongroom.projections.api.AccountQueries.TransactionView;
 import org.strongroom.projections.api.Projections;
+import org.strongroom.projections.api.WriteBehind;
 
 /** Transaction history: every posting with its running balance, counterparty, request id, channel and business date. */
 @Component
@@ -105,7 +106,8 @@ public class TransactionHistoryProjection {
     private void record(String accountId, long sequence, String transactionId, Direction direction, Money amount,
                         Money balanceAfter, Counterparty counterparty, String requestId, String channel,
                         String businessDate, Instant occurredAt) {
-        jdbc.update("""
+        // Appended in batches while a rebuild replays events (WriteBehind); at once on a write's own path.
+        WriteBehind.append(jdbc, """
                 INSERT INTO account_transaction (account_id, posting_sequence, transaction_id, direction, amount,
                     balance_after, currency_code, counterparty_type, counterparty_reference, request_id, channel,
                     business_date, create_time)
