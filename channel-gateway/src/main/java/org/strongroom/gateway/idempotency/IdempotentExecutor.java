@@ -27,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Deadlines;
 import org.strongroom.gateway.grpc.ErrorStatuses;
+import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
 
@@ -90,7 +91,10 @@ public class IdempotentExecutor {
                     return previous;
                 }
                 if (aggregateId != null) {
-                    lockAggregate(jdbc, aggregateId);
+                    // The view writers' lock first, with the aggregate's, as every writer takes them: an
+                    // operation never waits for the writers' lock while holding an aggregate's, so a
+                    // rebuild's swap queued for it cannot close a cycle with a transfer on that aggregate.
+                    ViewWriters.holdSharedWith(jdbc, List.of(aggregateLockId(aggregateId)));
                 }
                 // The read-your-writes views are written by the same transaction (subscribing processors),
                 // so once it commits every reader sees the change: nothing to wait for after it.
