@@ -3,6 +3,7 @@ package org.strongroom.node;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.strongroom.node.postgres.EarlyPostgres;
 
 /** The bank node: gRPC channel gateway, domain modules, projections and embedded infrastructure. */
 @SpringBootApplication(scanBasePackages = "org.strongroom")
@@ -16,6 +17,9 @@ public class StrongroomNode {
         if (System.getProperty(AXON_UPDATE_CHECKER) == null) {
             System.setProperty(AXON_UPDATE_CHECKER, "true");
         }
-        SpringApplication.run(StrongroomNode.class, args);
+        SpringApplication node = new SpringApplication(StrongroomNode.class);
+        // PostgreSQL starts (and recovers) while Spring builds the rest of the node.
+        node.addListeners(new EarlyPostgres());
+        node.run(args);
     }
 }

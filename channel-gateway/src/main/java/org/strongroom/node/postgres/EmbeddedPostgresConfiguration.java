@@ -15,10 +15,13 @@ import org.strongroom.node.NodeProperties;
 @Conditional(NoExternalDatasource.class)
 public class EmbeddedPostgresConfiguration {
 
+    /** The server {@link EarlyPostgres} started while Spring built the node, or a new one (started here). */
     @Bean(initMethod = "start", destroyMethod = "close")
     EmbeddedPostgresServer embeddedPostgresServer(NodeProperties properties) {
         NodeProperties.EmbeddedPostgres settings = properties.getEmbeddedPostgres();
-        return new EmbeddedPostgresServer(properties.getDataDir().resolve("postgres"), settings.getPort(),
+        java.nio.file.Path dataDir = properties.getDataDir().resolve("postgres");
+        EmbeddedPostgresServer early = EarlyPostgres.take(dataDir);
+        return early != null ? early : new EmbeddedPostgresServer(dataDir, settings.getPort(),
                 settings.getOrphanStopTimeout());
     }
 
