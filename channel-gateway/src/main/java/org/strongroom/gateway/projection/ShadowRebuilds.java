@@ -262,12 +262,9 @@ public class ShadowRebuilds implements DisposableBean {
      */
     private int replay(String schema, EventHandlerInvoker handlers, TrackingToken[] position, int limit,
                        Progress progress) {
-        jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
-        ViewReplay.Replayed replayed = ViewReplay.replay(events, handlers, position[0], limit);
-        jdbc.execute("SET LOCAL search_path TO DEFAULT");
-        position[0] = replayed.position();
-        progress.replayed.addAndGet(replayed.count());
-        return (int) replayed.count();
+        List<TrackedEventMessage<?>> read = ViewReplay.read(events, position[0], limit);
+        apply(schema, handlers, read, position, progress);
+        return read.size();
     }
 
     @Override

@@ -43,6 +43,13 @@ final class ViewReplay {
         }
     }
 
+    /** Up to {@code limit} stored events after {@code after} (null: from the first), read now. */
+    static List<TrackedEventMessage<?>> read(EventStorageEngine events, TrackingToken after, int limit) {
+        try (Stream<? extends TrackedEventMessage<?>> stream = events.readEvents(after, false)) {
+            return new ArrayList<>(stream.limit(limit).toList());
+        }
+    }
+
     /** Applies these events, read before, in their order. */
     static Replayed apply(EventHandlerInvoker handlers, List<? extends TrackedEventMessage<?>> events,
                           TrackingToken after) {
