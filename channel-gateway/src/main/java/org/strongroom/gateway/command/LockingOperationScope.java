@@ -10,6 +10,7 @@ import org.strongroom.gateway.idempotency.IdempotentExecutor;
 import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.OperationScope;
 import org.strongroom.node.axon.CheckedCachingRepository;
+import org.strongroom.projections.api.WriteBehind;
 
 /**
  * The node's operation scope, whoever the caller: locks are the aggregates' transaction-scoped advisory
@@ -52,8 +53,9 @@ public abstract class LockingOperationScope implements OperationScope {
     /**
      * Runs an operation in one Axon unit of work inside the caller's transaction: its commands run in
      * nested units of work whose events join this one's, so they are appended in one batch and handed to
-     * the read-your-writes views once, when the operation returns; an aggregate two commands address is
-     * loaded once. Anything thrown rolls the whole unit back.
+     * the read-your-writes views once, when the operation returns, the views' appends (statement lines)
+     * written as one JDBC batch ({@link WriteBehind}); an aggregate two commands address is loaded once.
+     * Anything thrown rolls the whole unit back.
      */
     public static <R> R inOneUnitOfWork(Supplier<R> operation) {
         UnitOfWork<?> unit = DefaultUnitOfWork.startAndGet(GenericMessage.asMessage("operation"));
@@ -64,7 +66,7 @@ public abstract class LockingOperationScope implements OperationScope {
             unit.rollback(e);
             throw e;
         }
-        unit.commit();
+        WriteBehind.during(unit::commit);
         return result;
     }
 }

@@ -7,6 +7,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.Parser;
 import com.google.rpc.Code;
+import io.grpc.Context;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,21 +16,29 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.strongroom.gateway.command.LockingOperationScope;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.Deadlines;
 import org.strongroom.gateway.grpc.ErrorStatuses;
 import org.strongroom.gateway.projection.ViewWriters;
 import org.strongroom.kernel.DomainException;
 import org.strongroom.kernel.ErrorReason;
+import org.strongroom.node.axon.CheckedCachingRepository;
 
 /**
  * Exactly-once effect for mutating RPCs (docs/architecture.md, invariant 3). The key is (principal, method,
@@ -44,16 +53,28 @@ public class IdempotentExecutor {
     public static final String REQUEST_ID_FIELD = "request_id";
     private static final Pattern REQUEST_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
 
+    private static final Logger log = LoggerFactory.getLogger(IdempotentExecutor.class);
+
     private final JdbcTemplate jdbc;
     private final TransactionTemplate transactions;
     private final Clock clock;
+    /** Null when group commit is off: every call is then a transaction of its own. */
+    private final CommitGroup<Grouped<?>> group;
 
-    public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock) {
+    public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
+                              @Value("${strongroom.group-commit.writers:1}") int groupWriters,
+                              @Value("${strongroom.group-commit.max-operations:16}") int groupMaxOperations) {
         this.jdbc = jdbc;
         // PostgreSQL's default, READ COMMITTED: not set explicitly, which would cost a round trip per call
         // (the driver asks the connection for its level first).
         this.transactions = new TransactionTemplate(transactionManager);
         this.clock = clock;
+        if (groupWriters < 0 || groupMaxOperations < 1) {
+            throw new IllegalArgumentException("strongroom.group-commit.writers must be 0 (off) or more and "
+                    + "strongroom.group-commit.max-operations 1 or more, not " + groupWriters + " and "
+                    + groupMaxOperations);
+        }
+        this.group = groupWriters == 0 ? null : new CommitGroup<>(groupWriters, groupMaxOperations, this::write);
     }
 
     /**
@@ -77,14 +98,17 @@ public class IdempotentExecutor {
     public <R extends Message> R execute(String method, Message request, Parser<R> parser, String aggregateId,
                                          Supplier<R> action) {
         String requestId = requestIdOf(request);
-        CallerContext caller = CallerContext.current();
-        Key key = new Key(caller.principalId(), method, requestId);
+        Key key = new Key(CallerContext.current().principalId(), method, requestId);
         byte[] fingerprint = fingerprint(request);
         Deadlines.check("execution");
+        return run(key, fingerprint, parser, aggregateId, action).deliver();
+    }
 
-        Outcome<R> outcome;
+    /** One call in a transaction of its own, then its refusal in another if it was refused. */
+    private <R extends Message> Outcome<R> run(Key key, byte[] fingerprint, Parser<R> parser, String aggregateId,
+                                               Supplier<R> action) {
         try {
-            outcome = transactions.execute(tx -> {
+            return transactions.execute(tx -> {
                 lock(key);
                 Outcome<R> previous = previousOutcome(key, fingerprint, parser);
                 if (previous != null) {
@@ -109,9 +133,178 @@ public class IdempotentExecutor {
             if (refusal == null) {
                 throw e;
             }
-            outcome = storeRefusal(key, fingerprint, parser, ErrorStatuses.fromDomain(refusal));
+            return storeRefusal(key, fingerprint, parser, ErrorStatuses.fromDomain(refusal));
         }
-        return outcome.deliver();
+    }
+
+    /**
+     * As {@link #execute(String, Message, Parser, Supplier)}, for an operation on these aggregates that may
+     * share its database transaction with other such operations (group commit, docs/architecture.md "Group
+     * commit"). Calls that arrive while earlier ones are being written are carried together: one statement
+     * takes every request key's lock, the view writers' lock and every aggregate's lock, in that order and
+     * each kind sorted; one reads the stored outcomes, one the aggregates' stored versions; the operations
+     * run one after the other in one Axon unit of work, so their events are appended and handed to the
+     * read-your-writes views once; one batch stores the outcomes; one commit. Each operation runs in its
+     * own caller's gRPC context (identity, deadline). If anything in a group fails, nothing of it is kept
+     * and every operation of the group runs again alone, as {@code execute} runs it: a group changes how
+     * many commits there are, never an outcome.
+     */
+    public <R extends Message> R executeGrouped(String method, Message request, Parser<R> parser,
+                                                List<String> aggregateIds, Supplier<R> action) {
+        if (group == null) {
+            return execute(method, request, parser, action);
+        }
+        String requestId = requestIdOf(request);
+        Key key = new Key(CallerContext.current().principalId(), method, requestId);
+        byte[] fingerprint = fingerprint(request);
+        Deadlines.check("execution");
+        Grouped<R> member = new Grouped<>(key, fingerprint, aggregateIds, action, Context.current());
+        group.submit(member);
+        if (member.outcome != null) {
+            return member.outcome.deliver();
+        }
+        return run(key, fingerprint, parser, null, action).deliver();
+    }
+
+    /** How many commit groups are written at once (0: group commit is off). */
+    public int groupWriters() {
+        return group == null ? 0 : group.writers();
+    }
+
+    /** How many operations wait for a commit group now (0 when group commit is off). */
+    public int queuedOperations() {
+        return group == null ? 0 : group.queued();
+    }
+
+    /** One operation of a commit group; without an outcome once written, it runs again alone. */
+    private static final class Grouped<R extends Message> extends CommitGroup.Member {
+        final Key key;
+        final byte[] fingerprint;
+        final List<String> aggregateIds;
+        final Supplier<R> action;
+        final Context context;
+        volatile Outcome<R> outcome;
+        R response;
+
+        Grouped(Key key, byte[] fingerprint, List<String> aggregateIds, Supplier<R> action, Context context) {
+            this.key = key;
+            this.fingerprint = fingerprint;
+            this.aggregateIds = aggregateIds;
+            this.action = action;
+            this.context = context;
+        }
+
+        void respond() throws Exception {
+            response = context.call(action::get);
+        }
+
+        void keep() {
+            outcome = new Outcome<>(response, null);
+        }
+    }
+
+    /** Writes one commit group; every member is marked done, with an outcome or to run again alone. */
+    private void write(List<Grouped<?>> members) {
+        try {
+            List<Grouped<?>> distinct = new ArrayList<>(members.size());
+            Set<Key> keys = new HashSet<>();
+            for (Grouped<?> member : members) {
+                // The same request twice in one group (a client's impatient retry): the second runs alone
+                // after this group and finds the first's outcome.
+                if (keys.add(member.key)) {
+                    distinct.add(member);
+                }
+            }
+            List<Grouped<?>> written = transactions.execute(tx -> writeInOneTransaction(distinct));
+            written.forEach(Grouped::keep);
+        } catch (RuntimeException | Error e) {
+            // Nothing of the group was kept: each member runs again alone, and meets its own failure there.
+            log.debug("a commit group of {} operations kept nothing; each runs alone: {}", members.size(),
+                    e.toString());
+            members.forEach(member -> member.outcome = null);
+        } finally {
+            members.forEach(CommitGroup.Member::done);
+        }
+    }
+
+    /**
+     * Writes the members that can go without waiting, and answers which: a member whose request key or
+     * aggregate another transaction holds locked (a close-of-business batch, a teller's operation, another
+     * group), or whose request was answered before, runs alone on its caller's thread instead, so the group's
+     * writer never waits for anyone but the database.
+     */
+    private List<Grouped<?>> writeInOneTransaction(List<Grouped<?>> members) {
+        Map<Grouped<?>, Long> keyLocks = new java.util.IdentityHashMap<>();
+        members.forEach(m -> keyLocks.put(m, lockId(m.key.principalId(), m.key.method(), m.key.requestId())));
+        Set<Long> got = ViewWriters.tryHoldSharedWith(jdbc, keyLocks.values().stream().distinct().sorted().toList(),
+                members.stream().flatMap(m -> m.aggregateIds.stream()).map(IdempotentExecutor::aggregateLockId)
+                        .distinct().sorted().toList());
+        List<Grouped<?>> unlocked = members.stream().filter(m -> got.contains(keyLocks.get(m))
+                && m.aggregateIds.stream().allMatch(id -> got.contains(aggregateLockId(id)))).toList();
+        Set<Key> answered = answeredBefore(unlocked);
+        List<Grouped<?>> ready = unlocked.stream().filter(m -> !answered.contains(m.key)).toList();
+        if (ready.isEmpty()) {
+            return ready;
+        }
+        CheckedCachingRepository.readStoredVersions(jdbc,
+                ready.stream().flatMap(m -> m.aggregateIds.stream()).distinct().toList());
+        LockingOperationScope.inOneUnitOfWork(() -> {
+            for (Grouped<?> member : ready) {
+                try {
+                    member.respond();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            return null;
+        });
+        for (Grouped<?> member : ready) {
+            // A client that gave up must not learn of a success it cannot see: the group rolls back, and the
+            // member, run alone, answers DEADLINE_EXCEEDED.
+            member.context.run(() -> Deadlines.check("commit"));
+        }
+        Timestamp now = Timestamp.from(clock.instant());
+        jdbc.batchUpdate("INSERT INTO idempotency_record (principal_id, method, request_id, payload_sha256, "
+                        + "succeeded, outcome, created_at) VALUES (?, ?, ?, ?, true, ?, ?)", ready, ready.size(),
+                (statement, member) -> {
+                    statement.setString(1, member.key.principalId());
+                    statement.setString(2, member.key.method());
+                    statement.setString(3, member.key.requestId());
+                    statement.setBytes(4, member.fingerprint);
+                    statement.setBytes(5, member.response.toByteArray());
+                    statement.setTimestamp(6, now);
+                });
+        return ready;
+    }
+
+    /** The keys among these members' that already have a stored outcome (retries): one statement. */
+    private Set<Key> answeredBefore(List<Grouped<?>> members) {
+        Set<Key> answered = new HashSet<>();
+        if (members.isEmpty()) {
+            return answered;
+        }
+        jdbc.execute((java.sql.Connection connection) -> {
+            try (var statement = connection.prepareStatement("SELECT r.principal_id, r.method, r.request_id "
+                    + "FROM idempotency_record r JOIN unnest(?::text[], ?::text[], ?::text[]) "
+                    + "AS k(principal_id, method, request_id) ON r.principal_id = k.principal_id "
+                    + "AND r.method = k.method AND r.request_id = k.request_id")) {
+                statement.setArray(1, connection.createArrayOf("text",
+                        members.stream().map(m -> m.key.principalId()).toArray()));
+                statement.setArray(2, connection.createArrayOf("text",
+                        members.stream().map(m -> m.key.method()).toArray()));
+                statement.setArray(3, connection.createArrayOf("text",
+                        members.stream().map(m -> m.key.requestId()).toArray()));
+                try (var rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        answered.add(new Key(rs.getString(1), rs.getString(2), rs.getString(3)));
+                    }
+                }
+            }
+            return null;
+        });
+        return answered;
     }
 
     private <R extends Message> Outcome<R> storeRefusal(Key key, byte[] fingerprint, Parser<R> parser,

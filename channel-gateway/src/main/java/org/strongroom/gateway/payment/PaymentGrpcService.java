@@ -2,6 +2,7 @@ package org.strongroom.gateway.payment;
 
 import io.grpc.stub.StreamObserver;
 import java.time.LocalDate;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -121,8 +122,10 @@ public class PaymentGrpcService extends PaymentServiceGrpc.PaymentServiceImplBas
         }
         String transferId = UUID.randomUUID().toString();
         LocalDate dated = executionDate;
-        TransferFundsResponse requested = idempotent.execute(PaymentServiceGrpc.getTransferFundsMethod()
-                .getFullMethodName(), request, TransferFundsResponse.parser(), () -> {
+        // Transfers arriving together share one commit (group commit): the group takes both accounts' locks
+        // of every transfer in it up front, in sorted order.
+        TransferFundsResponse requested = idempotent.executeGrouped(PaymentServiceGrpc.getTransferFundsMethod()
+                .getFullMethodName(), request, TransferFundsResponse.parser(), List.of(source, target), () -> {
                     // The transfer judges the date against the business date, inside the idempotent call: a
                     // retry after close of business gets the first outcome, not a date now in the past.
                     LocalDate today = businessDate.current();

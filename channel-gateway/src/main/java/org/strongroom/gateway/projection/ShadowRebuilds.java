@@ -250,7 +250,7 @@ public class ShadowRebuilds implements DisposableBean {
                        TrackingToken[] position, Progress progress) {
         jdbc.execute("SET LOCAL search_path TO " + schema + ", public");
         ViewReplay.Replayed[] replayed = new ViewReplay.Replayed[1];
-        WriteBehind.during(jdbc, () -> replayed[0] = ViewReplay.apply(handlers, read, position[0]));
+        WriteBehind.during(() -> replayed[0] = ViewReplay.apply(handlers, read, position[0]));
         jdbc.execute("SET LOCAL search_path TO DEFAULT");
         position[0] = replayed[0].position();
         progress.replayed.addAndGet(replayed[0].count());

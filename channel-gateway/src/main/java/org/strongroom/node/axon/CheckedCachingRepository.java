@@ -3,6 +3,7 @@ package org.strongroom.node.axon;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -81,29 +82,39 @@ public final class CheckedCachingRepository<T> extends CachingEventSourcingRepos
      */
     public static void readStoredVersions(JdbcTemplate jdbc, Collection<String> aggregateIds) {
         // One aggregate gains nothing: its own check is the same one statement, made only on a cache hit.
-        Map<String, Long> read = aggregateIds.size() < 2 ? null : storedVersionsRead();
-        if (read == null) {
+        StoredVersions versions = aggregateIds.size() < 2 ? null : storedVersionsRead();
+        if (versions == null) {
             return;
         }
-        aggregateIds.forEach(id -> read.put(id, null));
+        // Read once per transaction: an operation of a commit group finds its aggregates read by the group.
+        List<String> unread = aggregateIds.stream().filter(versions.asked::add).toList();
+        if (unread.size() < 2) {
+            return;
+        }
+        unread.forEach(id -> versions.read.put(id, null));
         jdbc.query(connection -> {
             var statement = connection.prepareStatement("SELECT aggregate_identifier, max(sequence_number) "
                     + "FROM domain_event_entry WHERE aggregate_identifier = ANY (?) GROUP BY aggregate_identifier");
-            statement.setArray(1, connection.createArrayOf("varchar", aggregateIds.toArray()));
+            statement.setArray(1, connection.createArrayOf("varchar", unread.toArray()));
             return statement;
         }, rs -> {
-            read.put(rs.getString(1), rs.getLong(2));
+            versions.read.put(rs.getString(1), rs.getLong(2));
         });
+    }
+
+    /** Stored versions read ahead and not yet used, and every aggregate a read-ahead asked for. */
+    private record StoredVersions(Map<String, Long> read, Set<String> asked) {
     }
 
     /** The stored versions this transaction read ahead; null outside a transaction. */
-    private static Map<String, Long> storedVersionsRead() {
-        return TransactionScoped.get(STORED_VERSIONS, HashMap::new, (versions, status) -> {
-        });
+    private static StoredVersions storedVersionsRead() {
+        return TransactionScoped.get(STORED_VERSIONS, () -> new StoredVersions(new HashMap<>(), new HashSet<>()),
+                (versions, status) -> {
+                });
     }
 
     private Long storedVersion(String aggregateIdentifier) {
-        Map<String, Long> read = TransactionScoped.has(STORED_VERSIONS) ? storedVersionsRead() : null;
+        Map<String, Long> read = TransactionScoped.has(STORED_VERSIONS) ? storedVersionsRead().read() : null;
         if (read != null && read.containsKey(aggregateIdentifier)) {
             // Used once: from now on this transaction touched the aggregate, and its own state is checked.
             return read.remove(aggregateIdentifier);

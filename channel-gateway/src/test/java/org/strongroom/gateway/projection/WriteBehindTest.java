@@ -12,7 +12,10 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.node.NodeTest;
 import org.strongroom.projections.api.WriteBehind;
 
-/** A replay's appends are kept and written in batches, in order, in its transaction; elsewhere at once. */
+/**
+ * Appends during a replay or an operation's commit are kept and written in batches, in order, in its
+ * transaction (a flush writes them before a statement that must follow them); elsewhere at once.
+ */
 class WriteBehindTest extends NodeTest {
 
     private static final String INSERT = "INSERT INTO write_behind_check (n, label) VALUES (?, ?)";
@@ -38,7 +41,7 @@ class WriteBehindTest extends NodeTest {
 
     @Test
     void insideAReplayAppendsWaitForItsEndAndKeepTheirOrder() {
-        transactions.executeWithoutResult(tx -> WriteBehind.during(jdbc, () -> {
+        transactions.executeWithoutResult(tx -> WriteBehind.during(() -> {
             WriteBehind.append(jdbc, INSERT, 1, "a");
             WriteBehind.append(jdbc, INSERT, 2, null);
             assertThat(jdbc.queryForObject("SELECT count(*) FROM write_behind_check", Long.class))
@@ -50,8 +53,20 @@ class WriteBehindTest extends NodeTest {
     }
 
     @Test
+    void aFlushWritesWhatWasKeptBeforeTheStatementThatFollowsIt() {
+        transactions.executeWithoutResult(tx -> WriteBehind.during(() -> {
+            WriteBehind.append(jdbc, INSERT, 1, "kept");
+            WriteBehind.flush();
+            assertThat(rows()).as("written by the flush").containsExactly("1:kept");
+            jdbc.update("UPDATE write_behind_check SET label = 'changed' WHERE n = 1");
+            WriteBehind.append(jdbc, INSERT, 2, "after");
+        }));
+        assertThat(rows()).containsExactly("1:changed", "2:after");
+    }
+
+    @Test
     void aReplayThatFailsWritesNothing() {
-        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> WriteBehind.during(jdbc, () -> {
+        assertThatThrownBy(() -> transactions.executeWithoutResult(tx -> WriteBehind.during(() -> {
             WriteBehind.append(jdbc, INSERT, 1, "lost");
             throw new IllegalStateException("an event that cannot be applied");
         }))).isInstanceOf(IllegalStateException.class);

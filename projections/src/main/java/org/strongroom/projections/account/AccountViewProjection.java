@@ -45,6 +45,7 @@ import org.strongroom.projections.api.AccountQueries.AccountPage;
 import org.strongroom.projections.api.AccountQueries.FindAccountQuery;
 import org.strongroom.projections.api.AccountQueries.ListAccountsQuery;
 import org.strongroom.projections.api.Projections;
+import org.strongroom.projections.api.WriteBehind;
 
 /**
  * The account view: balance, holds, freeze and status per account. Each row remembers the aggregate
@@ -63,12 +64,18 @@ public class AccountViewProjection {
         this.jdbc = jdbc;
     }
 
+    /** Any write but a balance's: the balances kept for a batch go first, so the statements keep their order. */
+    private int write(String sql, Object... args) {
+        WriteBehind.flush();
+        return jdbc.update(sql, args);
+    }
+
     @EventHandler
     void on(AccountOpenedEvent event, EventMessage<?> message, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         // The opening event's own global index orders a customer's accounts exactly. (A tracking token's
         // position is the highest index seen, which repeats when an event fills a gap.)
-        jdbc.update("""
+        write("""
                 INSERT INTO account_view (account_id, customer_id, product, currency_code, balance, overdraft_limit,
                     status, opening_business_date, opened_position, last_sequence, create_time, update_time)
                 SELECT ?, ?, ?, ?, 0, ?, 'OPEN', ?, e.global_index, ?, ?, ?
@@ -92,9 +99,12 @@ public class AccountViewProjection {
         setBalance(event.accountId(), event.balanceAfter(), sequence, occurredAt);
     }
 
-    /** The balance after a movement, and the sequence it was applied at, in one statement. */
+    /**
+     * The balance after a movement, and the sequence it was applied at, in one statement; when many events
+     * are applied at once (an operation's commit, a rebuild) these go to the database as one batch.
+     */
     private void setBalance(String accountId, Money balance, long sequence, Instant occurredAt) {
-        jdbc.update("UPDATE account_view SET balance = ?, last_sequence = ?, update_time = ? "
+        WriteBehind.append(jdbc, "UPDATE account_view SET balance = ?, last_sequence = ?, update_time = ? "
                         + "WHERE account_id = ? AND last_sequence < ?",
                 balance.amount(), sequence, Timestamp.from(occurredAt), accountId, sequence);
     }
@@ -109,7 +119,7 @@ public class AccountViewProjection {
     private void addHold(String accountId, String holdId, Money amount, String reason, Instant expireTime,
                          long sequence, Instant occurredAt) {
         if (advance(accountId, sequence, occurredAt)) {
-            jdbc.update("INSERT INTO account_hold (account_id, hold_id, amount, reason, expire_time, placed_sequence) "
+            write("INSERT INTO account_hold (account_id, hold_id, amount, reason, expire_time, placed_sequence) "
                             + "VALUES (?, ?, ?, ?, ?, ?)",
                     accountId, holdId, amount.amount(), reason,
                     expireTime == null ? null : Timestamp.from(expireTime), sequence);
@@ -132,7 +142,7 @@ public class AccountViewProjection {
     void on(AccountFrozenEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET freeze_scope = ?, freeze_reason = ? WHERE account_id = ?",
+            write("UPDATE account_view SET freeze_scope = ?, freeze_reason = ? WHERE account_id = ?",
                     event.scope().name(), event.reason(), event.accountId());
         }
     }
@@ -141,7 +151,7 @@ public class AccountViewProjection {
     void on(AccountUnfrozenEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET freeze_scope = NULL, freeze_reason = NULL WHERE account_id = ?",
+            write("UPDATE account_view SET freeze_scope = NULL, freeze_reason = NULL WHERE account_id = ?",
                     event.accountId());
         }
     }
@@ -150,7 +160,7 @@ public class AccountViewProjection {
     void on(OverdraftLimitChangedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET overdraft_limit = ? WHERE account_id = ?",
+            write("UPDATE account_view SET overdraft_limit = ? WHERE account_id = ?",
                     event.overdraftLimit().amount(), event.accountId());
         }
     }
@@ -159,14 +169,14 @@ public class AccountViewProjection {
     void on(AccountClosedEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("UPDATE account_view SET status = 'CLOSED' WHERE account_id = ?", event.accountId());
+            write("UPDATE account_view SET status = 'CLOSED' WHERE account_id = ?", event.accountId());
         }
     }
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM account_hold");
-        jdbc.update("DELETE FROM account_view");
+        write("DELETE FROM account_hold");
+        write("DELETE FROM account_view");
     }
 
     @QueryHandler
@@ -193,7 +203,7 @@ public class AccountViewProjection {
 
     /** Moves the row's last applied sequence forward; false if this event was applied before. */
     private boolean advance(String accountId, long sequence, Instant occurredAt) {
-        return jdbc.update("UPDATE account_view SET last_sequence = ?, update_time = ? "
+        return write("UPDATE account_view SET last_sequence = ?, update_time = ? "
                         + "WHERE account_id = ? AND last_sequence < ?",
                 sequence, Timestamp.from(occurredAt), accountId, sequence) == 1;
     }
@@ -222,9 +232,9 @@ public class AccountViewProjection {
     void on(TransferDebitSettledEvent event, @SequenceNumber long sequence,
             @org.axonframework.eventhandling.Timestamp Instant occurredAt) {
         if (advance(event.accountId(), sequence, occurredAt)) {
-            jdbc.update("DELETE FROM account_hold WHERE account_id = ? AND hold_id = ?", event.accountId(),
+            write("DELETE FROM account_hold WHERE account_id = ? AND hold_id = ?", event.accountId(),
                     event.transferId());
-            jdbc.update("UPDATE account_view SET balance = ? WHERE account_id = ?", event.balanceAfter().amount(),
+            write("UPDATE account_view SET balance = ? WHERE account_id = ?", event.balanceAfter().amount(),
                     event.accountId());
         }
     }
@@ -237,7 +247,7 @@ public class AccountViewProjection {
 
     private void removeHold(String accountId, String holdId, long sequence, Instant occurredAt) {
         if (advance(accountId, sequence, occurredAt)) {
-            jdbc.update("DELETE FROM account_hold WHERE account_id = ? AND hold_id = ?", accountId, holdId);
+            write("DELETE FROM account_hold WHERE account_id = ? AND hold_id = ?", accountId, holdId);
         }
     }
 

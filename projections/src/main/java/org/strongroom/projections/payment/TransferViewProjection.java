@@ -29,6 +29,7 @@ import org.strongroom.projections.api.TransferQueries.ListTransfersQuery;
 import org.strongroom.projections.api.TransferQueries.ScheduledTransfersDueQuery;
 import org.strongroom.projections.api.TransferQueries.TransferPage;
 import org.strongroom.projections.api.TransferQueries.TransferView;
+import org.strongroom.projections.api.WriteBehind;
 
 /** Transfers with their status (SCHEDULED, PENDING, COMPLETED, FAILED) and failure reason, by account. */
 @Component
@@ -43,10 +44,19 @@ public class TransferViewProjection {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Any write but a carried-out transfer's row: those kept for a batch (an operation's commit, a rebuild)
+     * go first, so the statements keep their order.
+     */
+    private int write(String sql, Object... args) {
+        WriteBehind.flush();
+        return jdbc.update(sql, args);
+    }
+
     @EventHandler
     void on(TransferScheduledEvent event, EventMessage<?> message) {
         Timestamp at = Timestamp.from(message.getTimestamp());
-        jdbc.update("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
+        write("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
                         + "currency_code, reference, status, execution_date, requested_position, last_position, "
                         + "request_time, update_time) VALUES (?, ?, ?, ?, ?, ?, 'SCHEDULED', ?, " + POSITION_OF + ", "
                         + POSITION_OF + ", ?, ?) ON CONFLICT (transfer_id) DO NOTHING",
@@ -59,7 +69,7 @@ public class TransferViewProjection {
     @EventHandler
     void on(TransferRequestedEvent event, EventMessage<?> message) {
         Timestamp at = Timestamp.from(message.getTimestamp());
-        jdbc.update("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
+        write("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
                         + "currency_code, reference, status, requested_position, last_position, request_time, "
                         + "update_time) VALUES (?, ?, ?, ?, ?, ?, 'PENDING', " + POSITION_OF + ", " + POSITION_OF
                         + ", ?, ?) ON CONFLICT (transfer_id) DO UPDATE SET status = 'PENDING', "
@@ -75,7 +85,7 @@ public class TransferViewProjection {
     void on(TransferExecutedEvent event, EventMessage<?> message) {
         Timestamp at = Timestamp.from(message.getTimestamp());
         String status = (event.completed() ? TransferStatus.COMPLETED : TransferStatus.FAILED).name();
-        jdbc.update("INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
+        WriteBehind.append(jdbc, "INSERT INTO transfer_view (transfer_id, source_account_id, target_account_id, amount, "
                         + "currency_code, reference, status, failure_reason, failure_message, requested_position, "
                         + "last_position, request_time, update_time) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
                         + POSITION_OF + ", " + POSITION_OF + ", ?, ?) ON CONFLICT (transfer_id) DO UPDATE SET "
@@ -98,7 +108,7 @@ public class TransferViewProjection {
     }
 
     private void end(String transferId, TransferStatus status, String reason, String text, EventMessage<?> message) {
-        jdbc.update("UPDATE transfer_view SET status = ?, failure_reason = ?, failure_message = ?, update_time = ?, "
+        write("UPDATE transfer_view SET status = ?, failure_reason = ?, failure_message = ?, update_time = ?, "
                         + "last_position = " + POSITION_OF + " WHERE transfer_id = ? AND status = 'PENDING'",
                 status.name(), reason, text, Timestamp.from(message.getTimestamp()), message.getIdentifier(),
                 transferId);
@@ -106,7 +116,7 @@ public class TransferViewProjection {
 
     @ResetHandler
     void reset() {
-        jdbc.update("DELETE FROM transfer_view");
+        write("DELETE FROM transfer_view");
     }
 
     @QueryHandler
