@@ -125,13 +125,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Binds the listeners now, so that {@link #bootstrapServers()} answers at once, and starts the broker
-     * on a thread of its own: a broker recovering its logs after a hard stop takes seconds that the rest of
-     * a node's start need not wait for. {@link #started()} completes when it serves clients.
+     * Takes the data directory and binds the listeners now, so that {@link #bootstrapServers()} answers at
+     * once; the broker itself starts later ({@link #startInBackground()}).
      *
      * @throws KafkaException if the data directory or a port cannot be taken
      */
-    public void startInBackground() {
+    public void bindNow() {
         synchronized (lifecycleLock) {
             if (state != State.NEW) {
                 throw new IllegalStateException("EmbeddedKafkaBroker can only be started once (state " + state + ")");
@@ -144,6 +143,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 throw new KafkaException("Embedded Kafka broker could not bind in " + logDir + ": " + e, e);
             }
         }
+    }
+
+    /**
+     * Binds the listeners (if {@link #bindNow()} has not) and starts the broker on a thread of its own: a
+     * broker recovering its logs after a hard stop takes seconds that nothing else need wait for.
+     * {@link #started()} completes when it serves clients.
+     *
+     * @throws KafkaException if the data directory or a port cannot be taken
+     */
+    public void startInBackground() {
+        bindNow();
         Thread starter = new Thread(() -> {
             try {
                 start();
