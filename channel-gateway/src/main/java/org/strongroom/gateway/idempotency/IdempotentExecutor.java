@@ -141,13 +141,14 @@ public class IdempotentExecutor {
      * As {@link #execute(String, Message, Parser, Supplier)}, for an operation on these aggregates that may
      * share its database transaction with other such operations (group commit, docs/architecture.md "Group
      * commit"). Calls that arrive while earlier ones are being written are carried together: one statement
-     * takes every request key's lock, the view writers' lock and every aggregate's lock, in that order and
-     * each kind sorted; one reads the stored outcomes, one the aggregates' stored versions; the operations
-     * run one after the other in one Axon unit of work, so their events are appended and handed to the
-     * read-your-writes views once; one batch stores the outcomes; one commit. Each operation runs in its
-     * own caller's gRPC context (identity, deadline). If anything in a group fails, nothing of it is kept
-     * and every operation of the group runs again alone, as {@code execute} runs it: a group changes how
-     * many commits there are, never an outcome.
+     * tries every request key's lock, takes the view writers' lock and tries every aggregate's lock, in that
+     * order and each kind sorted (an operation whose locks are held elsewhere, or whose request was answered
+     * before, runs alone instead); one reads the stored outcomes, one the aggregates' stored versions; the
+     * operations run one after the other in one Axon unit of work, so their events are appended and handed
+     * to the read-your-writes views once; one batch stores the outcomes; one commit. Each operation runs in
+     * its own caller's gRPC context (identity, deadline). If anything in a group fails, nothing of it is
+     * kept and every operation of the group runs again alone, as {@code execute} runs it: a group changes
+     * how many commits there are, never an outcome.
      */
     public <R extends Message> R executeGrouped(String method, Message request, Parser<R> parser,
                                                 List<String> aggregateIds, Supplier<R> action) {
