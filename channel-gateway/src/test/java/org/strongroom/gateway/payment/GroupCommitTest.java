@@ -64,17 +64,23 @@ class GroupCommitTest extends NodeTest {
                         CompletableFuture<Transfer> answer) {
     }
 
-    private Sent send(Metadata caller, String source, String target, long cents, Duration deadline) {
-        String requestId = UUID.randomUUID().toString();
+    private static TransferFundsRequest request(String source, String target, long cents, String reference) {
+        return TransferFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
+                .setSourceAccountId(source).setTargetAccountId(target)
+                .setAmount(AccountFixtures.eur(cents / 100, (int) (cents % 100))).setReference(reference).build();
+    }
+
+    /** Sends the request as the caller from a client thread of its own; the answer completes later. */
+    private CompletableFuture<Transfer> send(Metadata caller, TransferFundsRequest request, Duration deadline) {
         var payments = as(PaymentServiceGrpc.newBlockingStub(channel()), caller);
-        CompletableFuture<Transfer> answer = CompletableFuture.supplyAsync(() -> payments
+        return CompletableFuture.supplyAsync(() -> payments
                 .withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .transferFunds(TransferFundsRequest.newBuilder().setRequestId(requestId)
-                        .setSourceAccountId(source).setTargetAccountId(target)
-                        .setAmount(AccountFixtures.eur(cents / 100, (int) (cents % 100)))
-                        .setReference("group " + requestId.substring(0, 8)).build())
-                .getTransfer(), clients);
-        return new Sent(requestId, source, target, cents, answer);
+                .transferFunds(request).getTransfer(), clients);
+    }
+
+    private Sent send(Metadata caller, String source, String target, long cents, Duration deadline) {
+        TransferFundsRequest request = request(source, target, cents, "group " + UUID.randomUUID());
+        return new Sent(request.getRequestId(), source, target, cents, send(caller, request, deadline));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -212,15 +218,11 @@ class GroupCommitTest extends NodeTest {
         AccountFixtures fixtures = new AccountFixtures(channel());
         String source = fixtures.fundedAccount(100);
         String target = fixtures.fundedAccount(0);
-        var payments = as(PaymentServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller());
-        TransferFundsRequest request = TransferFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
-                .setSourceAccountId(source).setTargetAccountId(target).setAmount(AccountFixtures.eur(30, 0))
-                .setReference("twice").build();
+        TransferFundsRequest request = request(source, target, 30_00, "twice");
         List<CompletableFuture<Transfer>> answers = new ArrayList<>();
         try (BusyWriters busy = new BusyWriters(fixtures)) {
             for (int i = 0; i < 2; i++) {
-                answers.add(CompletableFuture.supplyAsync(() -> payments.withDeadlineAfter(60, TimeUnit.SECONDS)
-                        .transferFunds(request).getTransfer(), clients));
+                answers.add(send(AccountFixtures.teller(), request, Duration.ofSeconds(60)));
             }
             await("both copies queued for a group", () -> executor.queuedOperations() == 2);
         }
@@ -237,16 +239,12 @@ class GroupCommitTest extends NodeTest {
         AccountFixtures fixtures = new AccountFixtures(channel());
         String source = fixtures.fundedAccount(100);
         String target = fixtures.fundedAccount(0);
-        var payments = as(PaymentServiceGrpc.newBlockingStub(channel()), AccountFixtures.teller());
-        TransferFundsRequest request = TransferFundsRequest.newBuilder().setRequestId(UUID.randomUUID().toString())
-                .setSourceAccountId(source).setTargetAccountId(target).setAmount(AccountFixtures.eur(40, 0))
-                .setReference("answered").build();
-        Transfer answered = payments.withDeadlineAfter(30, TimeUnit.SECONDS).transferFunds(request).getTransfer();
+        TransferFundsRequest request = request(source, target, 40_00, "answered");
+        Transfer answered = send(AccountFixtures.teller(), request, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS);
         CompletableFuture<Transfer> retry;
         Sent other;
         try (BusyWriters busy = new BusyWriters(fixtures)) {
-            retry = CompletableFuture.supplyAsync(() -> payments.withDeadlineAfter(60, TimeUnit.SECONDS)
-                    .transferFunds(request).getTransfer(), clients);
+            retry = send(AccountFixtures.teller(), request, Duration.ofSeconds(60));
             other = send(AccountFixtures.teller(), source, target, 25_00, Duration.ofSeconds(60));
             await("the retry and another transfer queued for a group", () -> executor.queuedOperations() == 2);
         }
