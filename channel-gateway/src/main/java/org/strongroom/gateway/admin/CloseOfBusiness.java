@@ -27,6 +27,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.strongroom.gateway.command.LockingOperationScope;
 import org.strongroom.gateway.grpc.CallerContext;
 import org.strongroom.gateway.grpc.ErrorStatuses;
+import org.strongroom.gateway.idempotency.OnlineWrites;
 import org.strongroom.gateway.loan.LoanDesk;
 import org.strongroom.gateway.payment.ScheduledTransfers;
 import org.strongroom.kernel.Channel;
@@ -73,6 +74,7 @@ public class CloseOfBusiness {
     private final LoanProperties properties;
     private final ScheduledTransfers scheduledTransfers;
     private final Clock clock;
+    private final OnlineWrites onlineWrites;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "close-of-business"));
     private final AtomicReference<Future<?>> current = new AtomicReference<>();
     /** Tests: stop a run after this many loans, as a crash would (0: never). */
@@ -81,7 +83,7 @@ public class CloseOfBusiness {
     public CloseOfBusiness(JdbcTemplate jdbc, DataSource dataSource, PlatformTransactionManager transactionManager,
                            BusinessDateService businessDate, LoanViews loans, LoanDesk desk,
                            LoanProperties properties,
-                           ScheduledTransfers scheduledTransfers, Clock clock) {
+                           ScheduledTransfers scheduledTransfers, Clock clock, OnlineWrites onlineWrites) {
         this.scheduledTransfers = scheduledTransfers;
         this.jdbc = jdbc;
         this.dataSource = dataSource;
@@ -92,6 +94,7 @@ public class CloseOfBusiness {
         this.desk = desk;
         this.properties = properties;
         this.clock = clock;
+        this.onlineWrites = onlineWrites;
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -199,6 +202,7 @@ public class CloseOfBusiness {
         jdbc.update("UPDATE cob_run SET loans_total = ? WHERE business_date = ?", done + open.size(), date);
         int segments = properties.getCobSegments();
         int batchSize = properties.getCobBatchSize();
+        int batchSizeWhileOnline = properties.getCobBatchSizeWhileOnline();
         List<List<String>> bySegment = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             bySegment.add(new ArrayList<>());
@@ -224,8 +228,13 @@ public class CloseOfBusiness {
                     try {
                         system.run(() -> {
                             List<String> loans = bySegment.get(segment);
-                            for (int from = 0; from < loans.size() && failure.get() == null; from += batchSize) {
-                                List<String> batch = loans.subList(from, Math.min(loans.size(), from + batchSize));
+                            int from = 0;
+                            while (from < loans.size() && failure.get() == null) {
+                                // Short transactions while the channels write, so that their commits do
+                                // not queue behind a long batch's; full ones when they are quiet.
+                                int size = onlineWrites.busy() ? batchSizeWhileOnline : batchSize;
+                                List<String> batch = loans.subList(from, Math.min(loans.size(), from + size));
+                                from += batch.size();
                                 if (stopAfterLoans > 0) {
                                     // A crash between transactions: the loans up to the limit commit.
                                     long allowed = stopAfterLoans - processed.getAndAdd(batch.size());

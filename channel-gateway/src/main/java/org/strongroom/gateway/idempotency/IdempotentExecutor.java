@@ -60,8 +60,10 @@ public class IdempotentExecutor {
     private final Clock clock;
     /** Null when group commit is off: every call is then a transaction of its own. */
     private final CommitGroup<Grouped<?>> group;
+    private final OnlineWrites onlineWrites;
 
     public IdempotentExecutor(JdbcTemplate jdbc, PlatformTransactionManager transactionManager, Clock clock,
+                              OnlineWrites onlineWrites,
                               @Value("${strongroom.group-commit.writers:1}") int groupWriters,
                               @Value("${strongroom.group-commit.max-operations:16}") int groupMaxOperations) {
         this.jdbc = jdbc;
@@ -69,6 +71,7 @@ public class IdempotentExecutor {
         // (the driver asks the connection for its level first).
         this.transactions = new TransactionTemplate(transactionManager);
         this.clock = clock;
+        this.onlineWrites = onlineWrites;
         if (groupWriters < 0 || groupMaxOperations < 1) {
             throw new IllegalArgumentException("strongroom.group-commit.writers must be 0 (off) or more and "
                     + "strongroom.group-commit.max-operations 1 or more, not " + groupWriters + " and "
@@ -101,6 +104,7 @@ public class IdempotentExecutor {
         Key key = new Key(CallerContext.current().principalId(), method, requestId);
         byte[] fingerprint = fingerprint(request);
         Deadlines.check("execution");
+        onlineWrites.started();
         return run(key, fingerprint, parser, aggregateId, action).deliver();
     }
 
@@ -159,6 +163,7 @@ public class IdempotentExecutor {
         Key key = new Key(CallerContext.current().principalId(), method, requestId);
         byte[] fingerprint = fingerprint(request);
         Deadlines.check("execution");
+        onlineWrites.started();
         Grouped<R> member = new Grouped<>(key, fingerprint, aggregateIds, action, Context.current());
         group.submit(member);
         if (member.outcome != null) {

@@ -28,6 +28,11 @@ public class LoanProperties {
      * those accounts waits for the batch).
      */
     private int cobBatchSize = 50;
+    /**
+     * ... or of at most this many while the channels are writing (an operation started within the last
+     * second): shorter transactions beside the transfers, the full batch size when the channels are quiet.
+     */
+    private int cobBatchSizeWhileOnline = 10;
 
     public List<LoanProduct> getProducts() {
         return products;
@@ -78,6 +83,17 @@ public class LoanProperties {
 
     public void setCobThreads(int cobThreads) {
         this.cobThreads = cobThreads;
+    }
+
+    public int getCobBatchSizeWhileOnline() {
+        return cobBatchSizeWhileOnline;
+    }
+
+    public void setCobBatchSizeWhileOnline(int cobBatchSizeWhileOnline) {
+        if (cobBatchSizeWhileOnline < 1) {
+            throw new IllegalArgumentException("strongroom.loans.cob-batch-size-while-online must be at least 1");
+        }
+        this.cobBatchSizeWhileOnline = cobBatchSizeWhileOnline;
     }
 
     public int getCobBatchSize() {
