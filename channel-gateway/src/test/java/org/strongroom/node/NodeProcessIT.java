@@ -52,7 +52,7 @@ import org.strongroom.proto.customer.v1.IdentityDocumentType;
 import org.strongroom.proto.customer.v1.RegisterCustomerRequest;
 
 /**
- * The packaged node as an operator runs it: {@code java -jar strongroom-node.jar}. Kill it hard, restart
+ * The packaged node as an operator runs it: {@code java -jar node/strongroom-node.jar}. Kill it hard, restart
  * it on the same data directory, and stop it with SIGTERM; nothing acknowledged is lost and nothing is
  * left running.
  */
@@ -507,7 +507,7 @@ class NodeProcessIT {
 
     private Process startNode(Path dataDir, Ports ports, String logName, String... extraArguments)
             throws IOException {
-        String jar = System.getProperty("strongroom.node.jar", "target/strongroom-node.jar");
+        String jar = System.getProperty("strongroom.node.jar", "target/node/strongroom-node.jar");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar", jar,
                 "--strongroom.data-dir=" + dataDir,

@@ -73,7 +73,7 @@ public final class StrongroomOps {
                          exactly-once, ledger, projections equal a fresh rebuild); prints one summary line
                          --accounts 20  --clients 4  (--seconds 60 | --transfers 2000)  --seed 1  --opening 1000
                          against a running node: [--target 127.0.0.1:9090] [--data-dir var]
-                         or on a node it runs itself: --node-jar channel-gateway/target/strongroom-node.jar
+                         or on a node it runs itself: --node-jar channel-gateway/target/node/strongroom-node.jar
                          [--work-dir dir] [--kills K]  (SIGKILL K times during the run, restart on the same data)
                 """);
     }

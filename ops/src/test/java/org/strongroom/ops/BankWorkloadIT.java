@@ -21,7 +21,7 @@ import org.strongroom.proto.account.v1.DepositFundsRequest;
 class BankWorkloadIT {
 
     private static final Path NODE_JAR = Path.of(System.getProperty("strongroom.node.jar",
-            "../channel-gateway/target/strongroom-node.jar"));
+            "../channel-gateway/target/node/strongroom-node.jar"));
 
     @Test
     void transfersSurviveASigkillWithNothingCreatedLostOrDoubled(@TempDir Path workDir) throws Exception {

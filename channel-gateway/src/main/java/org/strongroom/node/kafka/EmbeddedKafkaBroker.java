@@ -339,6 +339,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("group.initial.rebalance.delay.ms", "0");
         p.put("auto.create.topics.enable", "true");
         p.put("num.partitions", "1");
+        // After a SIGKILL the controller still holds the killed broker's registration and refuses the new
+        // one until that session expires: 9 s by default, most of the broker's start after a crash. The
+        // broker and its controller share this process, so a heartbeat is never lost on a network: a
+        // session of 3 s (a heartbeat each 750 ms) lapses only if the node itself stalls that long.
+        p.put("broker.heartbeat.interval.ms", "750");
+        p.put("broker.session.timeout.ms", "3000");
 
         // Keep the footprint modest: the cleaner's dedupe buffer (default 128 MiB) is allocated
         // on the heap at startup, and the default thread pools are sized for dedicated hosts.

@@ -162,30 +162,35 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         // zonky's pg_ctl gives up waiting after a few seconds while the shutdown checkpoint may still be
         // writing; the node must not exit before PostgreSQL has.
-        postmaster.ifPresent(process -> awaitExit(process, orphanStopTimeout));
+        postmaster.filter(process -> !awaitStopped(process, orphanStopTimeout)).ifPresent(process -> log.warn(
+                "PostgreSQL (pid {}) still running {} after stop; it will finish its shutdown on its own",
+                process.pid(), orphanStopTimeout));
         releaseDataDirectory();
     }
 
     /**
-     * Waits until the process has exited, or the timeout. Not {@code ProcessHandle.onExit()}: the postmaster
-     * is never this JVM's child (pg_ctl starts it), and for such a process the JDK polls at intervals of
-     * 300 ms and more, which put up to 1.7 s of sleep on a restart's critical path after the orphan had
-     * already stopped (docs/performance.md).
+     * Waits until the postmaster has stopped, or the timeout; true if it has. Stopped means gone, or no
+     * longer named by the data directory's {@code postmaster.pid}, which PostgreSQL removes as the last
+     * step of its shutdown. Neither {@code ProcessHandle.onExit()} nor {@code isAlive()} alone: the
+     * postmaster is never this JVM's child (pg_ctl starts it), so the JDK polls it at intervals of 300 ms
+     * and more, and a stopped postmaster stays a zombie until the system reaps it; both put over a second
+     * of waiting on a restart's critical path after the orphan had stopped (docs/performance.md,
+     * "Restart").
      */
-    private static void awaitExit(ProcessHandle process, Duration timeout) {
+    private boolean awaitStopped(ProcessHandle process, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (process.isAlive() && System.nanoTime() - deadline < 0) {
+            while (!stopped(process) && System.nanoTime() - deadline < 0) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
         }
-        if (process.isAlive()) {
-            log.warn("PostgreSQL (pid {}) still running {} after stop; it will finish its shutdown on its own",
-                    process.pid(), timeout);
-        }
+        return stopped(process);
+    }
+
+    private boolean stopped(ProcessHandle process) {
+        return !process.isAlive() || readPostmasterPid(dataDir).orElse(-1) != process.pid();
     }
 
     private void requireStarted() {
@@ -236,8 +241,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 pid.getAsLong(), dataDir);
         ProcessHandle orphan = process.get();
         orphan.destroy();
-        awaitExit(orphan, orphanStopTimeout);
-        if (orphan.isAlive()) {
+        if (!awaitStopped(orphan, orphanStopTimeout)) {
             throw new IllegalStateException("PostgreSQL pid " + pid.getAsLong() + " on " + dataDir
                     + " did not stop within " + orphanStopTimeout + "; stop it and start the node again");
         }
