@@ -74,7 +74,8 @@ public class CloseOfBusiness {
     private final LoanProperties properties;
     private final ScheduledTransfers scheduledTransfers;
     private final Clock clock;
-    private final OnlineWrites onlineWrites;
+    /** All the workers' batches at once while the channels are quiet, fewer while they write. */
+    private final BatchGate batches;
     private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> daemon(r, "close-of-business"));
     private final AtomicReference<Future<?>> current = new AtomicReference<>();
     /** Tests: stop a run after this many loans, as a crash would (0: never). */
@@ -94,7 +95,8 @@ public class CloseOfBusiness {
         this.desk = desk;
         this.properties = properties;
         this.clock = clock;
-        this.onlineWrites = onlineWrites;
+        this.batches = new BatchGate(() -> onlineWrites.busy() ? properties.getCobThreadsWhileOnline()
+                : properties.getCobThreads());
     }
 
     private static Thread daemon(Runnable runnable, String name) {
@@ -202,7 +204,6 @@ public class CloseOfBusiness {
         jdbc.update("UPDATE cob_run SET loans_total = ? WHERE business_date = ?", done + open.size(), date);
         int segments = properties.getCobSegments();
         int batchSize = properties.getCobBatchSize();
-        int batchSizeWhileOnline = properties.getCobBatchSizeWhileOnline();
         List<List<String>> bySegment = new ArrayList<>();
         for (int s = 0; s < segments; s++) {
             bySegment.add(new ArrayList<>());
@@ -228,13 +229,8 @@ public class CloseOfBusiness {
                     try {
                         system.run(() -> {
                             List<String> loans = bySegment.get(segment);
-                            int from = 0;
-                            while (from < loans.size() && failure.get() == null) {
-                                // Short transactions while the channels write, so that their commits do
-                                // not queue behind a long batch's; full ones when they are quiet.
-                                int size = onlineWrites.busy() ? batchSizeWhileOnline : batchSize;
-                                List<String> batch = loans.subList(from, Math.min(loans.size(), from + size));
-                                from += batch.size();
+                            for (int from = 0; from < loans.size() && failure.get() == null; from += batchSize) {
+                                List<String> batch = loans.subList(from, Math.min(loans.size(), from + batchSize));
                                 if (stopAfterLoans > 0) {
                                     // A crash between transactions: the loans up to the limit commit.
                                     long allowed = stopAfterLoans - processed.getAndAdd(batch.size());
@@ -277,7 +273,16 @@ public class CloseOfBusiness {
      * progress: their events are appended together and the loan and account views written once. The
      * view writers' lock and the loans' locks are taken first, then the paying accounts' (LoanDesk).
      */
-    private void closeBatch(List<String> loanIds, LocalDate date, int segment) {
+    private void closeBatch(List<String> loanIds, LocalDate date, int segment) throws InterruptedException {
+        batches.enter();
+        try {
+            closeBatchNow(loanIds, date, segment);
+        } finally {
+            batches.leave();
+        }
+    }
+
+    private void closeBatchNow(List<String> loanIds, LocalDate date, int segment) {
         transactions.executeWithoutResult(tx -> LockingOperationScope.inOneUnitOfWork(() -> {
             LoanDesk.Closed closed = desk.closeDays(loanIds, date, "cob-" + date,
                     aggregates -> LockingOperationScope.lockAll(jdbc, aggregates));

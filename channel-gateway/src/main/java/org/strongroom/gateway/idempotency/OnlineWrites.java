@@ -5,9 +5,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Whether the channels are writing now: an operation started through {@link IdempotentExecutor} within the
- * last {@link #WINDOW}. Close of business reads it to take smaller batches while transfers flow, so that
- * its commits stay short beside theirs, and its full batches when the channels are quiet
- * (docs/loans.md, "Close of business").
+ * last {@link #WINDOW}. Close of business reads it to run fewer batches at once while transfers flow, so
+ * that they keep the cores they need, and all its threads when the channels are quiet (docs/loans.md,
+ * "Close of business").
  */
 @Component
 public class OnlineWrites {

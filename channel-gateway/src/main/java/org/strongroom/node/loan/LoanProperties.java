@@ -20,19 +20,20 @@ public class LoanProperties {
     private int writeOffMinDaysPastDue = 90;
     /** Close of business: loans are split into this many segments by id ... */
     private int cobSegments = 8;
-    /** ... worked on by this many threads, each segment by one thread at a time. */
+    /** ... worked on by this many threads, each segment by one thread at a time, ... */
     private int cobThreads = 2;
+    /**
+     * ... of which at most this many run a batch at once while the channels are writing (an operation
+     * started within the last second): the transfers keep the cores they need, and close of business
+     * takes all its threads again once the channels are quiet.
+     */
+    private int cobThreadsWhileOnline = 1;
     /**
      * ... in transactions of at most this many loans each: one append, one lock statement and one commit
      * for the batch, while its loans and paying accounts stay locked until it commits (a transfer on one of
      * those accounts waits for the batch).
      */
     private int cobBatchSize = 50;
-    /**
-     * ... or of at most this many while the channels are writing (an operation started within the last
-     * second): shorter transactions beside the transfers, the full batch size when the channels are quiet.
-     */
-    private int cobBatchSizeWhileOnline = 10;
 
     public List<LoanProduct> getProducts() {
         return products;
@@ -85,15 +86,15 @@ public class LoanProperties {
         this.cobThreads = cobThreads;
     }
 
-    public int getCobBatchSizeWhileOnline() {
-        return cobBatchSizeWhileOnline;
+    public int getCobThreadsWhileOnline() {
+        return cobThreadsWhileOnline;
     }
 
-    public void setCobBatchSizeWhileOnline(int cobBatchSizeWhileOnline) {
-        if (cobBatchSizeWhileOnline < 1) {
-            throw new IllegalArgumentException("strongroom.loans.cob-batch-size-while-online must be at least 1");
+    public void setCobThreadsWhileOnline(int cobThreadsWhileOnline) {
+        if (cobThreadsWhileOnline < 1) {
+            throw new IllegalArgumentException("strongroom.loans.cob-threads-while-online must be at least 1");
         }
-        this.cobBatchSizeWhileOnline = cobBatchSizeWhileOnline;
+        this.cobThreadsWhileOnline = cobThreadsWhileOnline;
     }
 
     public int getCobBatchSize() {

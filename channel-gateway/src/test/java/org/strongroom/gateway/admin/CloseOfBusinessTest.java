@@ -33,8 +33,6 @@ class CloseOfBusinessTest extends NodeTest {
     CloseOfBusiness closeOfBusiness;
     @Autowired
     org.strongroom.node.loan.LoanProperties loanProperties;
-    @Autowired
-    org.strongroom.gateway.idempotency.OnlineWrites onlineWrites;
 
     private LoanTestAccess loans;
 
@@ -49,7 +47,6 @@ class CloseOfBusinessTest extends NodeTest {
         closeOfBusiness.stopAfterLoans = 0;
         loanProperties.setCobSegments(8);
         loanProperties.setCobBatchSize(50);
-        loanProperties.setCobBatchSizeWhileOnline(10);
         loans.resetBusinessDate();
     }
 
@@ -137,58 +134,6 @@ class CloseOfBusinessTest extends NodeTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM domain_event_entry", Long.class)).isEqualTo(stored);
         assertThat(businessDate.refresh()).isEqualTo(DUE.plusDays(1));
         loans.assertLedgerBalanced();
-    }
-
-    /** How many database transactions wrote the day closings of these loans for this date. */
-    private long transactionsClosing(List<String> loanIds, LocalDate date) {
-        return jdbc.queryForObject("SELECT count(DISTINCT xmin::text) FROM domain_event_entry "
-                        + "WHERE aggregate_identifier = ANY (?) AND payload_type LIKE '%LoanDayClosedEvent' "
-                        + "AND convert_from(payload, 'UTF8') LIKE ?", Long.class,
-                loanIds.toArray(String[]::new), "%\"businessDate\":\"" + date + "\"%");
-    }
-
-    /**
-     * While the channels write, close of business takes short batches (its commits would otherwise hold
-     * the transfers' behind a long one); once they are quiet, full ones. Six loans of one borrower, one
-     * segment: right after a transfer they close in batches of at most two (more than one transaction),
-     * and after a second with no writes in one batch.
-     */
-    @Test
-    void whileTheChannelsWriteBatchesAreShortAndWhenTheyAreQuietFull() throws Exception {
-        loanProperties.setCobSegments(1);
-        loanProperties.setCobBatchSize(50);
-        loanProperties.setCobBatchSizeWhileOnline(2);
-        LoanTestAccess.Borrower borrower = loans.borrowerWithLoan("MICRO-EUR", 200, 4);
-        List<String> loanIds = new ArrayList<>(List.of(borrower.loanId()));
-        for (int i = 0; i < 5; i++) {
-            loanIds.add(loans.anotherLoan(borrower, "MICRO-EUR", 200, 4).loanId());
-        }
-        LoanTestAccess.Borrower other = loans.borrowerWithLoan("MICRO-EUR", 200, 4);
-
-        // A teller's transfer has just been written: the channels are busy.
-        org.strongroom.proto.payment.v1.PaymentServiceGrpc.newBlockingStub(channel())
-                .withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(
-                        org.strongroom.gateway.AccountFixtures.teller()))
-                .withDeadlineAfter(30, java.util.concurrent.TimeUnit.SECONDS)
-                .transferFunds(org.strongroom.proto.payment.v1.TransferFundsRequest.newBuilder()
-                        .setRequestId(java.util.UUID.randomUUID().toString()).setSourceAccountId(other.accountId())
-                        .setTargetAccountId(borrower.accountId())
-                        .setAmount(org.strongroom.gateway.AccountFixtures.eur(1, 0)).setReference("busy").build());
-        assertThat(onlineWrites.busy()).isTrue();
-        LocalDate busyDay = businessDate.refresh();
-        assertThat(closeOfBusiness.runAndWait(busyDay).state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
-        assertThat(transactionsClosing(loanIds, busyDay)).as("batches of at most two").isGreaterThan(1);
-
-        // Quiet: nothing written through the channels for a second.
-        java.time.Instant giveUp = java.time.Instant.now().plusSeconds(30);
-        while (onlineWrites.busy() && java.time.Instant.now().isBefore(giveUp)) {
-            Thread.sleep(50);
-        }
-        assertThat(onlineWrites.busy()).isFalse();
-        LocalDate quietDay = businessDate.refresh();
-        assertThat(closeOfBusiness.runAndWait(quietDay).state()).isEqualTo(CloseOfBusiness.State.COMPLETED);
-        assertThat(transactionsClosing(loanIds, quietDay)).as("one batch of six").isEqualTo(1);
-        assertThat(loanIds).allSatisfy(id -> assertThat(events("LoanDayClosedEvent", id, quietDay)).isEqualTo(1));
     }
 
     /**
