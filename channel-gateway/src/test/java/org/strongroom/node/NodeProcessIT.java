@@ -509,10 +509,7 @@ class NodeProcessIT {
             throws IOException {
         String jar = System.getProperty("strongroom.node.jar", "target/node/strongroom-node.jar");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        // As the README runs it: with the class-data-sharing archive the build writes beside the jar.
-        Path archive = Path.of(jar).resolveSibling("strongroom-node.jsa");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m",
-                "-XX:SharedArchiveFile=" + archive, "-jar", jar,
+        List<String> command = new ArrayList<>(List.of(java.toString(), "-Xmx512m", "-jar", jar,
                 "--strongroom.data-dir=" + dataDir,
                 "--spring.grpc.server.port=" + ports.grpc(),
                 "--server.port=" + ports.http(),

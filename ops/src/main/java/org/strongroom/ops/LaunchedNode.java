@@ -61,11 +61,6 @@ final class LaunchedNode implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xmx1g");
-        // The class-data-sharing archive the build writes beside the extracted node's jar (README).
-        Path archive = jar.resolveSibling(jar.getFileName().toString().replaceFirst("\\.jar$", "") + ".jsa");
-        if (Files.isRegularFile(archive)) {
-            command.add("-XX:SharedArchiveFile=" + archive);
-        }
         command.add("-jar");
         command.add(jar.toString());
         command.add("--strongroom.data-dir=" + dataDir());
