@@ -2,6 +2,7 @@ package org.strongroom.node.axon;
 
 import java.time.Duration;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.springboot.EventProcessorProperties;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
@@ -26,5 +27,16 @@ public class TrackingProcessorConfiguration {
                         processing.registerHandlerInterceptor(name, configuration -> batchLinger);
                     }
                 }));
+    }
+
+    /**
+     * The general ledger's source ({@code axon.eventhandling.processors.general-ledger.source}): the event
+     * store, read and deserialized up to {@code strongroom.processors.read-ahead} events (default 2,000)
+     * ahead of the ledger's processor.
+     */
+    @Bean
+    ReadAheadEventSource generalLedgerSource(EventStore eventStore,
+                                             @Value("${strongroom.processors.read-ahead:2000}") int readAhead) {
+        return new ReadAheadEventSource(eventStore, readAhead, "general-ledger-read-ahead");
     }
 }

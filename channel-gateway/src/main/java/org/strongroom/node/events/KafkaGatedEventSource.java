@@ -1,7 +1,5 @@
 package org.strongroom.node.events;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -9,6 +7,7 @@ import org.axonframework.common.stream.BlockingStream;
 import org.axonframework.eventhandling.TrackedEventMessage;
 import org.axonframework.eventhandling.TrackingToken;
 import org.axonframework.messaging.StreamableMessageSource;
+import org.strongroom.node.axon.EventSourceDecorator;
 
 /**
  * The event store as the Kafka publisher reads it: no event is available until Kafka is ready
@@ -16,41 +15,20 @@ import org.axonframework.messaging.StreamableMessageSource;
  * then idles as it does at the end of the stream (no batch, no transaction, nothing to interrupt when the
  * node stops) instead of holding a batch open while the broker recovers its logs after a hard stop.
  */
-public final class KafkaGatedEventSource implements StreamableMessageSource<TrackedEventMessage<?>> {
+public final class KafkaGatedEventSource extends EventSourceDecorator {
 
     private static final long POLL_MILLIS = 50;
 
-    private final StreamableMessageSource<TrackedEventMessage<?>> events;
     private final BooleanSupplier kafkaReady;
 
     public KafkaGatedEventSource(StreamableMessageSource<TrackedEventMessage<?>> events, BooleanSupplier kafkaReady) {
-        this.events = events;
+        super(events);
         this.kafkaReady = kafkaReady;
     }
 
     @Override
     public BlockingStream<TrackedEventMessage<?>> openStream(TrackingToken token) {
         return new Gated(events.openStream(token));
-    }
-
-    @Override
-    public TrackingToken createTailToken() {
-        return events.createTailToken();
-    }
-
-    @Override
-    public TrackingToken createHeadToken() {
-        return events.createHeadToken();
-    }
-
-    @Override
-    public TrackingToken createTokenAt(Instant dateTime) {
-        return events.createTokenAt(dateTime);
-    }
-
-    @Override
-    public TrackingToken createTokenSince(Duration duration) {
-        return events.createTokenSince(duration);
     }
 
     private final class Gated implements BlockingStream<TrackedEventMessage<?>> {

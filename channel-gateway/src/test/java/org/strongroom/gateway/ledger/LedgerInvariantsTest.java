@@ -162,6 +162,10 @@ class LedgerInvariantsTest extends NodeTest {
         assertThat(jdbc.queryForObject("SELECT count(*) FROM (SELECT entry_position, currency_code FROM journal_line "
                 + "GROUP BY entry_position, currency_code HAVING SUM(CASE WHEN direction = 'DEBIT' THEN amount "
                 + "ELSE -amount END) <> 0) unbalanced", Long.class)).isZero();
+        // Every line belongs to an entry (no foreign key checks it: the projection writes lines only for the
+        // entries its insert returned, in the same transaction).
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM journal_line l WHERE NOT EXISTS "
+                + "(SELECT 1 FROM journal_entry e WHERE e.entry_position = l.entry_position)", Long.class)).isZero();
     }
 
     @Test
