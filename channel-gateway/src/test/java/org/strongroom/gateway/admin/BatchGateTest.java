@@ -14,6 +14,23 @@ import org.junit.jupiter.api.Test;
  */
 class BatchGateTest {
 
+    /** A worker that enters the gate on a thread of its own, counts {@code entered} down, maybe leaves. */
+    private static Thread secondWorker(BatchGate gate, CountDownLatch entered, boolean leave) {
+        Thread worker = new Thread(() -> {
+            try {
+                gate.enter();
+                entered.countDown();
+                if (leave) {
+                    gate.leave();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        worker.start();
+        return worker;
+    }
+
     @Test
     void aSecondBatchWaitsWhileTheLimitIsOneAndRunsOnceItRises() throws Exception {
         AtomicInteger limit = new AtomicInteger(1);
@@ -21,15 +38,7 @@ class BatchGateTest {
         gate.enter();
 
         CountDownLatch entered = new CountDownLatch(1);
-        Thread second = new Thread(() -> {
-            try {
-                gate.enter();
-                entered.countDown();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        second.start();
+        Thread second = secondWorker(gate, entered, false);
         assertThat(entered.await(200, TimeUnit.MILLISECONDS)).as("held back while one batch runs").isFalse();
         assertThat(gate.running()).isEqualTo(1);
 
@@ -47,16 +56,7 @@ class BatchGateTest {
         BatchGate gate = new BatchGate(() -> 1);
         gate.enter();
         CountDownLatch entered = new CountDownLatch(1);
-        Thread second = new Thread(() -> {
-            try {
-                gate.enter();
-                entered.countDown();
-                gate.leave();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        second.start();
+        Thread second = secondWorker(gate, entered, true);
         assertThat(entered.await(200, TimeUnit.MILLISECONDS)).isFalse();
         gate.leave();
         assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
