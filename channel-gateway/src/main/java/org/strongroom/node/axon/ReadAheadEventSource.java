@@ -14,9 +14,9 @@ import org.axonframework.messaging.StreamableMessageSource;
  * a catch-up after downtime) reads its events from the database on its own thread: Axon's event store
  * fetches a batch, the processor deserializes and handles it, then the next fetch begins. Here a thread of
  * the stream's own reads the next events and deserializes their payloads, metadata and timestamps while
- * the processor handles the ones before, up to {@code capacity} events ahead. The order is the store's;
- * the processor sees the same messages and tokens as it would from the store directly (docs/architecture.md,
- * "Rebuilding the general ledger").
+ * the processor handles the ones before, up to {@code capacity} events ahead, until it reaches the head.
+ * The order is the store's; the processor sees the same messages and tokens as it would from the store
+ * directly (docs/architecture.md, "Rebuilding the general ledger").
  */
 public final class ReadAheadEventSource extends EventSourceDecorator {
 
@@ -38,17 +38,24 @@ public final class ReadAheadEventSource extends EventSourceDecorator {
         return new ReadAhead(events.openStream(token), capacity, threadName);
     }
 
-    /** One processor's stream: a reader thread fills the queue, the processor's thread takes from it. */
+    /**
+     * One processor's stream. While the store has events ready, a reader thread moves them into the queue
+     * and the processor's thread takes them from there. Once the reader finds none ready (the processor has
+     * caught up with the head), it stops, and the processor's thread reads the store itself: a processor
+     * at the head takes each commit's events as soon as they come, with no thread between it and the store.
+     */
     static final class ReadAhead implements BlockingStream<TrackedEventMessage<?>> {
 
-        /** How long the reader waits for the store's next event before it checks whether it was closed. */
-        private static final int READER_WAIT_MS = 100;
+        /** While the reader runs, how often a waiting processor looks whether it has caught up. */
+        private static final long HANDOFF_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
         private final BlockingStream<TrackedEventMessage<?>> stream;
         private final BlockingQueue<Object> queue;
         private final Thread reader;
         private volatile boolean closed;
-        /** Taken from the queue by {@code peek} or {@code hasNextAvailable}, not yet by {@code nextAvailable}. */
+        /** The reader found no event ready and stopped; everything it read is in the queue. */
+        private volatile boolean caughtUp;
+        /** Taken by {@code peek} or {@code hasNextAvailable}, not yet by {@code nextAvailable}. */
         private TrackedEventMessage<?> next;
 
         /** What the reader puts in the queue when reading failed: the processor's thread throws it. */
@@ -66,8 +73,9 @@ public final class ReadAheadEventSource extends EventSourceDecorator {
         private void read() {
             try {
                 while (!closed) {
-                    if (!stream.hasNextAvailable(READER_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                        continue;
+                    if (!stream.hasNextAvailable(0, TimeUnit.MILLISECONDS)) {
+                        caughtUp = true;
+                        return;
                     }
                     TrackedEventMessage<?> message = stream.nextAvailable();
                     // The store's messages deserialize lazily (payload, metadata, and the timestamp, stored
@@ -86,10 +94,39 @@ public final class ReadAheadEventSource extends EventSourceDecorator {
             }
         }
 
+        /** The next event within the timeout, or null: from the queue, then, once the reader stopped, the store. */
+        private TrackedEventMessage<?> poll(long timeout, TimeUnit unit) throws InterruptedException {
+            long deadline = System.nanoTime() + unit.toNanos(timeout);
+            while (true) {
+                // Read before the queue: every event the reader read was queued before it stopped.
+                boolean readerStopped = caughtUp;
+                Object item = queue.poll();
+                if (item != null) {
+                    return taken(item);
+                }
+                long left = deadline - System.nanoTime();
+                if (readerStopped) {
+                    return stream.hasNextAvailable((int) Math.max(0, TimeUnit.NANOSECONDS.toMillis(left)),
+                            TimeUnit.MILLISECONDS) ? stream.nextAvailable() : null;
+                }
+                if (left <= 0) {
+                    return null;
+                }
+                item = queue.poll(Math.min(left, HANDOFF_CHECK_NANOS), TimeUnit.NANOSECONDS);
+                if (item != null) {
+                    return taken(item);
+                }
+            }
+        }
+
         @Override
         public Optional<TrackedEventMessage<?>> peek() {
             if (next == null) {
-                next = taken(queue.poll());
+                try {
+                    next = poll(0, TimeUnit.MILLISECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             return Optional.ofNullable(next);
         }
@@ -97,14 +134,17 @@ public final class ReadAheadEventSource extends EventSourceDecorator {
         @Override
         public boolean hasNextAvailable(int timeout, TimeUnit unit) throws InterruptedException {
             if (next == null) {
-                next = taken(queue.poll(timeout, unit));
+                next = poll(timeout, unit);
             }
             return next != null;
         }
 
         @Override
         public TrackedEventMessage<?> nextAvailable() throws InterruptedException {
-            TrackedEventMessage<?> message = next != null ? next : taken(queue.take());
+            while (next == null) {
+                next = poll(1, TimeUnit.SECONDS);
+            }
+            TrackedEventMessage<?> message = next;
             next = null;
             return message;
         }

@@ -85,11 +85,17 @@ class ReadAheadEventSourceTest {
                 seen.add(peeked);
             }
             assertThat(seen).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
-            // At the head: nothing yet, then the next event as soon as the store has it.
+            // At the head: nothing yet, and the reader has stopped; the processor reads the store itself and
+            // gets the next events as soon as the store has them.
             assertThat(stream.hasNextAvailable(50, TimeUnit.MILLISECONDS)).isFalse();
             assertThat(stream.peek()).isEmpty();
+            assertThat(readerAlive()).isFalse();
             store.offer(11);
+            store.offer(12);
+            assertThat(index(stream.peek().orElseThrow())).isEqualTo(11);
             assertThat(index(stream.nextAvailable())).isEqualTo(11);
+            assertThat(stream.hasNextAvailable(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(index(stream.nextAvailable())).isEqualTo(12);
         } finally {
             stream.close();
         }
@@ -121,7 +127,17 @@ class ReadAheadEventSourceTest {
         assertThat(stream.hasNextAvailable(10, TimeUnit.SECONDS)).isTrue();
         stream.close();
         assertThat(store.closed).isTrue();
-        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(thread -> thread.getName().equals("read-ahead-test")
-                && thread.isAlive());
+        assertThat(readerAlive()).isFalse();
+    }
+
+    private static boolean readerAlive() throws InterruptedException {
+        for (int i = 0; i < 500; i++) {
+            if (Thread.getAllStackTraces().keySet().stream().noneMatch(
+                    thread -> thread.getName().equals("read-ahead-test") && thread.isAlive())) {
+                return false;
+            }
+            Thread.sleep(10);
+        }
+        return true;
     }
 }
