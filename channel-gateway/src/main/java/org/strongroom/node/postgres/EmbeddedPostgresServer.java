@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,34 +163,37 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         // zonky's pg_ctl gives up waiting after a few seconds while the shutdown checkpoint may still be
         // writing; the node must not exit before PostgreSQL has.
-        postmaster.filter(process -> !awaitStopped(process, orphanStopTimeout)).ifPresent(process -> log.warn(
-                "PostgreSQL (pid {}) still running {} after stop; it will finish its shutdown on its own",
-                process.pid(), orphanStopTimeout));
+        postmaster.filter(process -> !await(process, orphanStopTimeout, handle -> !handle.isAlive()))
+                .ifPresent(process -> log.warn("PostgreSQL (pid {}) still running {} after stop; it will "
+                        + "finish its shutdown on its own", process.pid(), orphanStopTimeout));
         releaseDataDirectory();
     }
 
     /**
-     * Waits until the postmaster has stopped, or the timeout; true if it has. Stopped means gone, or no
-     * longer named by the data directory's {@code postmaster.pid}, which PostgreSQL removes as the last
-     * step of its shutdown. Neither {@code ProcessHandle.onExit()} nor {@code isAlive()} alone: the
-     * postmaster is never this JVM's child (pg_ctl starts it), so the JDK polls it at intervals of 300 ms
-     * and more, and a stopped postmaster stays a zombie until the system reaps it; both put over a second
-     * of waiting on a restart's critical path after the orphan had stopped (docs/performance.md,
-     * "Restart").
+     * Waits until {@code done} holds for the postmaster, or the timeout; true if it does. Polled every 10 ms,
+     * not through {@code ProcessHandle.onExit()}: the postmaster is never this JVM's child (pg_ctl starts
+     * it), and for such a process the JDK polls at intervals of 300 ms and more.
      */
-    private boolean awaitStopped(ProcessHandle process, Duration timeout) {
+    private static boolean await(ProcessHandle process, Duration timeout, Predicate<ProcessHandle> done) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            while (!stopped(process) && System.nanoTime() - deadline < 0) {
+            while (!done.test(process) && System.nanoTime() - deadline < 0) {
                 Thread.sleep(10);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return stopped(process);
+        return done.test(process);
     }
 
-    private boolean stopped(ProcessHandle process) {
+    /**
+     * An orphan has stopped once it is gone or no longer named by the data directory's
+     * {@code postmaster.pid}, which PostgreSQL removes as the last step of its shutdown: a new server may
+     * start on the directory from then on. Waiting for the process itself put over a second on a restart's
+     * critical path, since a stopped postmaster stays a zombie until the system reaps it
+     * (docs/performance.md, "Restart").
+     */
+    private boolean released(ProcessHandle process) {
         return !process.isAlive() || readPostmasterPid(dataDir).orElse(-1) != process.pid();
     }
 
@@ -241,7 +245,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 pid.getAsLong(), dataDir);
         ProcessHandle orphan = process.get();
         orphan.destroy();
-        if (!awaitStopped(orphan, orphanStopTimeout)) {
+        if (!await(orphan, orphanStopTimeout, this::released)) {
             throw new IllegalStateException("PostgreSQL pid " + pid.getAsLong() + " on " + dataDir
                     + " did not stop within " + orphanStopTimeout + "; stop it and start the node again");
         }
