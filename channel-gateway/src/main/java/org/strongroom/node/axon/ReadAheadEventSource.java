@@ -88,8 +88,14 @@ public final class ReadAheadEventSource extends EventSourceDecorator {
             } catch (InterruptedException e) {
                 // closed
             } catch (RuntimeException e) {
+                // Queued behind the events read before it (waiting for room if the queue is full), so the
+                // processor meets the failure in order and its processor reopens the stream.
                 if (!closed) {
-                    queue.offer(new Failure(e));
+                    try {
+                        queue.put(new Failure(e));
+                    } catch (InterruptedException closing) {
+                        // closed meanwhile
+                    }
                 }
             }
         }

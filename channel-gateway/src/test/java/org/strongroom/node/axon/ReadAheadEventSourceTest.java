@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.axonframework.common.stream.BlockingStream;
@@ -25,6 +26,8 @@ class ReadAheadEventSourceTest {
     /** The store's stream as a test drives it: events arrive when offered, or a failure. */
     private static final class StoreStream implements BlockingStream<TrackedEventMessage<?>> {
         final LinkedBlockingQueue<Object> arriving = new LinkedBlockingQueue<>();
+        /** Counted down when the store has thrown the failure it was given. */
+        final CountDownLatch thrown = new CountDownLatch(1);
         private Object peeked;
         volatile boolean closed;
 
@@ -45,6 +48,7 @@ class ReadAheadEventSourceTest {
             }
             if (peeked instanceof RuntimeException failure) {
                 peeked = null;
+                thrown.countDown();
                 throw failure;
             }
             return peeked != null;
@@ -103,12 +107,15 @@ class ReadAheadEventSourceTest {
     }
 
     @Test
-    void aFailedReadReachesTheProcessorAfterTheEventsReadBeforeIt() throws Exception {
+    void aFailedReadReachesTheProcessorAfterTheEventsReadBeforeItEvenWithTheQueueFull() throws Exception {
         StoreStream store = new StoreStream();
         store.offer(1);
         store.arriving.add(new IllegalStateException("connection lost"));
-        ReadAheadEventSource.ReadAhead stream = new ReadAheadEventSource.ReadAhead(store, 3, "read-ahead-test");
+        // Room for one event: the failure comes while event 1 fills the queue, and must wait for room
+        // rather than be lost (the processor would then wait at an end of stream that is not one).
+        ReadAheadEventSource.ReadAhead stream = new ReadAheadEventSource.ReadAhead(store, 1, "read-ahead-test");
         try {
+            assertThat(store.thrown.await(10, TimeUnit.SECONDS)).isTrue();
             assertThat(index(stream.nextAvailable())).isEqualTo(1);
             assertThatThrownBy(() -> stream.hasNextAvailable(10, TimeUnit.SECONDS))
                     .isInstanceOf(IllegalStateException.class).hasMessage("connection lost");
